@@ -1,0 +1,56 @@
+// Shared helpers for the benchmark suites in bench/suites/. Plain ESM JavaScript run against dist/.
+import {spawnSync} from 'node:child_process'
+import {fileURLToPath} from 'node:url'
+
+export const root = fileURLToPath(new URL('..', import.meta.url))
+export const cli = fileURLToPath(new URL('../bin/run.js', import.meta.url))
+
+/** Median of an array of numbers. */
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+/**
+ * Runs a command `runs` times (after one warm-up) and returns the median wall time in ms and the peak
+ * resident memory in MB of the slowest run (from /usr/bin/time when present).
+ */
+export function timeCommand(command, args, {runs = 5, cwd = root, env = {}, check = true} = {}) {
+  const times = []
+  let maxRssMb = 0
+  const hasTime = spawnSync('/usr/bin/time', ['-f', '%M', 'true']).status === 0
+  for (let i = 0; i <= runs; i++) {
+    const start = process.hrtime.bigint()
+    const result = hasTime
+      ? spawnSync('/usr/bin/time', ['-f', '__RSS__%M', command, ...args], {cwd, env: {...process.env, ...env}, encoding: 'utf8', maxBuffer: 1 << 28})
+      : spawnSync(command, args, {cwd, env: {...process.env, ...env}, encoding: 'utf8', maxBuffer: 1 << 28})
+    const ms = Number(process.hrtime.bigint() - start) / 1e6
+    if (check && result.status !== 0 && result.status !== 3) {
+      throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${String(result.stderr).slice(-2000)}`)
+    }
+    const rss = /__RSS__(\d+)/.exec(result.stderr ?? '')
+    if (rss) maxRssMb = Math.max(maxRssMb, Number(rss[1]) / 1024)
+    if (i > 0) times.push(ms)
+  }
+  return {ms: median(times), maxRssMb}
+}
+
+/** Runs an async function `runs` times (after one warm-up) and returns the median time in ms. */
+export async function timeFunction(fn, {runs = 5} = {}) {
+  const times = []
+  for (let i = 0; i <= runs; i++) {
+    const start = process.hrtime.bigint()
+    await fn()
+    if (i > 0) times.push(Number(process.hrtime.bigint() - start) / 1e6)
+  }
+  return median(times)
+}
+
+/**
+ * One result row. `ratio` compares `value` with `baseline` measured in the same run; `goal` says what the
+ * issue asks for, and `ok` whether this run met it.
+ */
+export function row({suite, metric, value, unit, baseline, baselineLabel, ratio, goal, ok}) {
+  return {suite, metric, value, unit, baseline, baselineLabel, ratio, goal, ok}
+}

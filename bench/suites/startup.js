@@ -1,0 +1,37 @@
+// Issue 2: `cc --version` within 150 ms of a bare `node -e 0`, and the wall time of `cc scaffold`.
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {cli, row, timeCommand} from '../lib.js'
+
+export default async function startup() {
+  const node = timeCommand(process.execPath, ['-e', '0'], {runs: 15})
+  const version = timeCommand(process.execPath, [cli, '--version'], {runs: 15})
+  const help = timeCommand(process.execPath, [cli, '--help'], {runs: 7})
+  const rows = [
+    row({suite: 'startup', metric: 'bare node -e 0', value: node.ms, unit: 'ms'}),
+    row({
+      suite: 'startup',
+      metric: 'cc --version',
+      value: version.ms,
+      unit: 'ms',
+      baseline: node.ms,
+      baselineLabel: 'node',
+      ratio: version.ms / node.ms,
+      goal: 'within 150 ms of bare node',
+      ok: version.ms - node.ms <= 150,
+    }),
+    row({suite: 'startup', metric: 'cc --help (loads oclif)', value: help.ms, unit: 'ms', baseline: node.ms, baselineLabel: 'node', ratio: help.ms / node.ms}),
+  ]
+  const work = mkdtempSync(join(tmpdir(), 'cc-bench-'))
+  try {
+    const scaffold = timeCommand(process.execPath, [cli, 'scaffold', 'bench-connector', '--auth', 'oauth2', '--out', join(work, 'x'), '--force'], {runs: 5, cwd: work})
+    rows.push(row({suite: 'startup', metric: 'cc scaffold', value: scaffold.ms, unit: 'ms', baseline: node.ms, baselineLabel: 'node', ratio: scaffold.ms / node.ms}))
+  } catch (error) {
+    rows.push(row({suite: 'startup', metric: 'cc scaffold', value: Number.NaN, unit: 'ms', goal: `failed: ${String(error.message).slice(0, 80)}`, ok: false}))
+  } finally {
+    rmSync(work, {force: true, recursive: true})
+  }
+  return rows
+}

@@ -1,0 +1,19 @@
+import {existsSync, readdirSync} from 'node:fs'
+import {join, resolve} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+/** The real published connectors (../shared/corpus, or CC_CORPUS_DIR). */
+export const corpusDir = resolve(process.env.CC_CORPUS_DIR ?? fileURLToPath(new URL('../../../shared/corpus', import.meta.url)))
+
+/** Every connector folder of the corpus, sorted. Fails loudly when the corpus is missing: it is not optional. */
+export function corpusConnectors(): string[] {
+  if (!existsSync(corpusDir)) throw new Error(`connector corpus not found at ${corpusDir} (set CC_CORPUS_DIR)`)
+  const dirs: string[] = []
+  for (const group of readdirSync(corpusDir, {withFileTypes: true})) {
+    if (!group.isDirectory()) continue
+    for (const entry of readdirSync(join(corpusDir, group.name), {withFileTypes: true})) {
+      if (entry.isDirectory()) dirs.push(join(corpusDir, group.name, entry.name))
+    }
+  }
+  return dirs.sort()
+}
