@@ -1,4 +1,8 @@
+import {mkdirSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
 import {crc32, deflateRawSync} from 'node:zlib'
+
+import type {CoreContext} from '../../src/core/context.js'
 
 /** One entry of a hand-made zip; every field that an attacker controls can be set. */
 export interface RawZipEntry {
@@ -79,4 +83,80 @@ export function rawZip(entries: readonly RawZipEntry[]): Buffer {
   end.writeUInt32LE(offset, 16)
   end.writeUInt16LE(0, 20)
   return Buffer.concat([...locals, cd, end])
+}
+
+/** A 1×1 PNG. */
+export const tinyPng = Buffer.from(
+  '89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360f8cfc0f01f0005000201e2' + '21bc330000000049454e44ae426082',
+  'hex',
+)
+
+export interface SampleConnectorOptions {
+  title?: string
+  /** Write script.csx and scriptOperations. Default true. */
+  script?: boolean
+  icon?: boolean
+  clientSecret?: string | null
+}
+
+/**
+ * Writes a connector folder that uses everything a solution carries: AAD OAuth with custom parameters, custom
+ * code, an icon, policy templates, a parameter set; plus what it cannot carry (publisher, stackOwner,
+ * capabilities) and a literal client secret that must never reach a package.
+ */
+export function writeSampleConnector(dir: string, options: SampleConnectorOptions = {}): void {
+  mkdirSync(dir, {recursive: true})
+  const swagger = {
+    swagger: '2.0',
+    info: {title: options.title ?? 'Contoso Payments API', description: 'Payments & refunds <for> "Contoso".', version: '1.0'},
+    host: 'api.contoso.com',
+    basePath: '/v1',
+    schemes: ['https'],
+    paths: {
+      '/payments': {get: {operationId: 'ListPayments', summary: 'List payments', responses: {'200': {description: 'OK', schema: {type: 'object', properties: {count: {type: 'integer', example: 9007199254740991}}}}}}},
+      '/refunds': {post: {operationId: 'CreateRefund', summary: 'Create refund', responses: {'201': {description: 'Created'}}}},
+    },
+    securityDefinitions: {oauth2: {type: 'oauth2', flow: 'accessCode', authorizationUrl: 'https://login.windows.net/common/oauth2/authorize', tokenUrl: 'https://login.windows.net/common/oauth2/authorize', scopes: {}}},
+  }
+  const oauth = (secret: string | null | undefined) => ({
+    identityProvider: 'aad',
+    clientId: '5c0b6a1e-2f3d-4e8a-9b7c-0d1e2f3a4b5c',
+    ...(secret === undefined ? {} : {clientSecret: secret}),
+    scopes: [],
+    redirectMode: 'GlobalPerConnector',
+    redirectUrl: 'https://global.consent.azure-apim.net/redirect',
+    properties: {IsFirstParty: 'False', AzureActiveDirectoryResourceId: 'https://api.contoso.com', IsOnbehalfofLoginSupported: false},
+    customParameters: {
+      loginUri: {value: 'https://login.windows.net'},
+      tenantId: {value: 'common'},
+      resourceUri: {value: 'https://api.contoso.com'},
+      enableOnbehalfOfLogin: {value: 'false'},
+    },
+  })
+  const properties: Record<string, unknown> = {
+    connectionParameters: {token: {type: 'oauthSetting', oAuthSettings: oauth(options.clientSecret === undefined ? 's3cret-value' : options.clientSecret)}},
+    iconBrandColor: '#0f6cbd',
+    capabilities: ['actions'],
+    policyTemplateInstances: [{templateId: 'setheader', title: 'Set version', parameters: {'x-ms-apimTemplateParameter.name': 'api-version', 'x-ms-apimTemplateParameter.value': '2024-01-01'}}],
+    publisher: 'Contoso',
+    stackOwner: 'Contoso Ltd',
+  }
+  if (options.script !== false) properties.scriptOperations = ['CreateRefund']
+  writeFileSync(join(dir, 'apiDefinition.swagger.json'), JSON.stringify(swagger, null, 2) + '\n')
+  writeFileSync(join(dir, 'apiProperties.json'), JSON.stringify({properties}, null, 2) + '\n')
+  if (options.script !== false) writeFileSync(join(dir, 'script.csx'), 'public class Script : ScriptBase\n{\n    public override Task<HttpResponseMessage> ExecuteAsync() => Context.SendAsync(Context.Request, CancellationToken);\n}\n')
+  if (options.icon !== false) writeFileSync(join(dir, 'icon.png'), tinyPng)
+}
+
+/** A CoreContext for calling solution core functions in-process; warnings are collected. */
+export function solutionTestContext(cwd: string): CoreContext & {warnings: string[]} {
+  const warnings: string[] = []
+  return {
+    configDir: process.env.CC_CONFIG_DIR ?? cwd,
+    cwd,
+    env: process.env,
+    interactive: false,
+    warnings,
+    reporter: {step() {}, progress() {}, debug() {}, warn: (message: string) => warnings.push(message)},
+  }
 }
