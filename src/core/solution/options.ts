@@ -42,6 +42,8 @@ export interface ResolvedSolution {
   bumpedFrom?: string
 }
 
+const sectionKeys = ['name', 'displayName', 'description', 'version', 'managed', 'publisher', 'environmentVariables', 'output', 'certification'] as const
+
 /** Reads and checks the `solution:` section of a project file. Wrong types are errors naming cc.yaml. */
 export function readSolutionConfig(project: ProjectFile | undefined): SolutionConfig {
   const raw = project?.data.solution
@@ -57,6 +59,18 @@ export function readSolutionConfig(project: ProjectFile | undefined): SolutionCo
   }
   if (typeof raw !== 'object' || Array.isArray(raw)) fail('', 'a mapping')
   const section = raw as Record<string, unknown>
+  const known = (where: string, value: Record<string, unknown>, keys: readonly string[]) => {
+    const unknown = Object.keys(value).find((k) => !keys.includes(k))
+    if (unknown !== undefined) {
+      throw new CcError(`${file}: solution${where}.${unknown} is not a setting cc knows (known: ${keys.join(', ')}).`, {
+        code: 'PROJECT_FILE_INVALID',
+        file,
+        ...lineOf(project!.text, unknown),
+        suggestions: ['Check the spelling; schemas/cc.schema.json describes the file.'],
+      })
+    }
+  }
+  known('', section, sectionKeys)
   const text = (key: string, value: unknown): string | undefined => {
     if (value === undefined || value === null) return undefined
     if (typeof value === 'number') return String(value)
@@ -79,6 +93,7 @@ export function readSolutionConfig(project: ProjectFile | undefined): SolutionCo
   if (section.publisher !== undefined && section.publisher !== null) {
     if (typeof section.publisher !== 'object' || Array.isArray(section.publisher)) fail('publisher', 'a mapping with name, displayName, prefix')
     const p = section.publisher as Record<string, unknown>
+    known('.publisher', p, ['name', 'displayName', 'prefix', 'optionValuePrefix'])
     const publisher: NonNullable<SolutionConfig['publisher']> = {}
     const name = text('publisher.name', p.name)
     const displayName = text('publisher.displayName', p.displayName)
@@ -115,6 +130,7 @@ export function readSolutionConfig(project: ProjectFile | undefined): SolutionCo
   if (section.certification !== undefined && section.certification !== null) {
     if (typeof section.certification !== 'object' || Array.isArray(section.certification)) fail('certification', 'a mapping with flowSolution, intro')
     const c = section.certification as Record<string, unknown>
+    known('.certification', c, ['flowSolution', 'intro'])
     const certification: NonNullable<SolutionConfig['certification']> = {}
     const flowSolution = text('certification.flowSolution', c.flowSolution)
     const intro = text('certification.intro', c.intro)

@@ -1,3 +1,6 @@
+import Ajv from 'ajv'
+import {load} from 'js-yaml'
+import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
 
 import {CcError, UsageError} from '../../../src/core/errors.js'
@@ -155,5 +158,44 @@ describe('resolveSolution', () => {
     expect(typed.code).toBe('PROJECT_FILE_INVALID')
     expect(typed.message).toContain('solution.managed')
     expect(typed.line).toBe(2)
+  })
+})
+
+describe('cc.yaml solution: section', () => {
+  const example = `solution:
+  name: ContosoConnectors
+  displayName: Contoso connectors
+  version: 1.0.0.0
+  managed: false
+  publisher:
+    name: Contoso
+    displayName: Contoso Ltd
+    prefix: contoso
+  environmentVariables:
+    - host
+    - clientSecret
+    - target: clientId
+      schemaName: contoso_PetstoreClientId
+      connector: petstore
+  output: dist
+  certification:
+    flowSolution: flows/ContosoFlows_1_0_0_0.zip
+    intro: docs/intro.md
+`
+
+  it('matches schemas/cc.schema.json, and the schema refuses what the reader refuses', () => {
+    const schema = JSON.parse(readFileSync(new URL('../../../schemas/cc.schema.json', import.meta.url), 'utf8'))
+    const validate = new Ajv({strict: false}).compile(schema)
+    const data = load(example) as Record<string, unknown>
+    expect(validate(data)).toBe(true)
+    expect(readSolutionConfig(project(example, data))).toMatchObject({name: 'ContosoConnectors', publisher: {prefix: 'contoso'}, certification: {intro: 'docs/intro.md'}})
+
+    const typo = load(example.replace('    prefix: contoso', '    prefx: contoso')) as Record<string, unknown>
+    expect(validate(typo)).toBe(false)
+    const error = thrown(() => readSolutionConfig(project(example.replace('    prefix: contoso', '    prefx: contoso'), typo)))
+    expect(error.code).toBe('PROJECT_FILE_INVALID')
+    expect(error.message).toContain('solution.publisher.prefx is not a setting cc knows')
+    expect(error.line).toBe(9)
+    expect(validate(load(example.replace('prefix: contoso', 'prefix: c')))).toBe(false)
   })
 })
