@@ -294,28 +294,17 @@ export function resolveSolution(input: {flags: SolutionFlags; config: SolutionCo
 }
 
 /**
- * cc.yaml text with `solution.version` replaced, comments and layout kept. Undefined when the version is not a
- * plain `version:` line of the block-style `solution:` mapping (then the caller says so instead of guessing).
+ * cc.yaml text with `solution.version` replaced, comments, layout and quoting kept (eemeli/yaml edits the parsed
+ * document in place). Undefined when the file has no `solution.version` or does not parse.
  */
-export function replaceProjectVersion(text: string, version: string): string | undefined {
-  const lines = text.split(/(?<=\n)/)
-  const start = lines.findIndex((l) => /^solution:\s*(#.*)?\r?\n?$/.test(l))
-  if (start < 0) return undefined
-  let indent: string | undefined
-  for (let i = start + 1; i < lines.length; i++) {
-    const line = lines[i]!
-    if (/^\s*(#.*)?\r?\n?$/.test(line)) continue
-    const lead = /^(\s*)/.exec(line)![1]!
-    if (lead === '') return undefined
-    indent ??= lead
-    if (lead !== indent) continue
-    const m = /^(\s*version:\s*)(['"]?)([^'"#\s]*)\2(\s*(#.*)?)(\r?\n?)$/.exec(line)
-    if (m) {
-      lines[i] = `${m[1]}${m[2] || "'"}${version}${m[2] || "'"}${m[4]}${m[6]}`
-      return lines.join('')
-    }
-  }
-  return undefined
+export async function replaceProjectVersion(text: string, version: string): Promise<string | undefined> {
+  const {isScalar, parseDocument} = await import('yaml')
+  const doc = parseDocument(text)
+  if (doc.errors.length > 0) return undefined
+  const node = doc.getIn(['solution', 'version'], true)
+  if (!isScalar(node)) return undefined
+  node.value = version
+  return doc.toString()
 }
 
 /** 1-based line of the first `key:` in a YAML text, for pointing at cc.yaml settings. */

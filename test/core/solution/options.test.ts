@@ -1,4 +1,4 @@
-import Ajv from 'ajv'
+import {Ajv} from 'ajv'
 import {load} from 'js-yaml'
 import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
@@ -55,14 +55,14 @@ describe('solution versions', () => {
     expect(bumpVersion('1.2.3.4', 'major')).toBe('2.0.0.0')
   })
 
-  it('rewrites solution.version in cc.yaml keeping comments and other keys', () => {
+  it('rewrites solution.version in cc.yaml keeping comments, quoting and other keys', async () => {
     const text = '# project\nconnectors: connectors\nsolution:\n  name: Contoso # the unique name\n  version: 1.0.0.3   # bumped by cc\n  publisher:\n    version: not-this-one\n'
-    expect(replaceProjectVersion(text, '1.0.0.4')).toBe(
-      "# project\nconnectors: connectors\nsolution:\n  name: Contoso # the unique name\n  version: '1.0.0.4'   # bumped by cc\n  publisher:\n    version: not-this-one\n",
-    )
-    expect(replaceProjectVersion('solution:\n  version: "2.0.0.0"\r\n', '2.0.0.1')).toBe('solution:\n  version: "2.0.0.1"\r\n')
-    expect(replaceProjectVersion('solution: {version: 1.0.0.0}\n', '1.0.0.1')).toBeUndefined()
-    expect(replaceProjectVersion('solution:\n  name: X\n', '1.0.0.1')).toBeUndefined()
+    // eemeli/yaml keeps the comment; it writes it one space after the value.
+    expect(await replaceProjectVersion(text, '1.0.0.4')).toBe(text.replace('1.0.0.3   #', '1.0.0.4 #'))
+    expect(await replaceProjectVersion('solution:\n  version: "2.0.0.0"\n', '2.0.0.1')).toBe('solution:\n  version: "2.0.0.1"\n')
+    expect(await replaceProjectVersion('solution: {name: X, version: 1.0.0.0}\n', '1.0.0.1')).toBe('solution: { name: X, version: 1.0.0.1 }\n')
+    expect(await replaceProjectVersion('solution:\n  name: X\n', '1.0.0.1')).toBeUndefined()
+    expect(await replaceProjectVersion('solution: [\n', '1.0.0.1')).toBeUndefined()
   })
 })
 
