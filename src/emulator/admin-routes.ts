@@ -1,0 +1,69 @@
+import type {EmulatorContext} from './context.js'
+import {FaultSpecError} from './faults.js'
+import {HttpError, json, noContent, type EmulatorRequest, type EmulatorResponse} from './http.js'
+import {approveDeviceCodeInStore, DeviceCodeError} from './identity/device-codes.js'
+import {buildEmulatorInfo} from './info.js'
+import type {RouteDefinition} from './router.js'
+
+/**
+ * The emulator's own routes under `/_emulator/` (no token, never faulted): health (discovery), info, device-code
+ * approval, reset, and the fault rules in force.
+ */
+export function adminRoutes(): RouteDefinition[] {
+  const route = (method: string, path: string, name: string, handler: RouteDefinition['handler']): RouteDefinition => ({method, path, name, service: 'admin', auth: 'none', handler})
+  return [
+    route('GET', '/_emulator/health', 'admin.health', health),
+    route('GET', '/_emulator/info', 'admin.info', info),
+    route('POST', '/_emulator/devicecodes/approve', 'admin.devicecodes.approve', approve),
+    route('POST', '/_emulator/reset', 'admin.reset', reset),
+    route('GET', '/_emulator/faults', 'admin.faults.get', async (_req, ctx) => json(200, {plan: ctx.runtime.faults() ?? null})),
+    route('PUT', '/_emulator/faults', 'admin.faults.put', putFaults),
+    route('DELETE', '/_emulator/faults', 'admin.faults.delete', async (_req, ctx) => (ctx.runtime.setFaults(undefined), noContent())),
+  ]
+}
+
+async function health(_req: EmulatorRequest, ctx: EmulatorContext): Promise<EmulatorResponse> {
+  const {runtime} = ctx
+  return json(200, {status: 'ok', service: 'cc-emulator', version: runtime.version, url: runtime.url(), pid: runtime.pid, startedAt: runtime.startedAt, dataDir: ctx.dataDir})
+}
+
+async function info(_req: EmulatorRequest, ctx: EmulatorContext): Promise<EmulatorResponse> {
+  const {runtime} = ctx
+  return json(200, buildEmulatorInfo({dataDir: ctx.dataDir, url: runtime.url(), pid: runtime.pid, startedAt: runtime.startedAt}))
+}
+
+function adminError(status: number, code: string, message: string): HttpError {
+  return new HttpError(json(status, {error: {code, message}}))
+}
+
+async function approve(req: EmulatorRequest, ctx: EmulatorContext): Promise<EmulatorResponse> {
+  const body = (await req.json()) as {userCode?: unknown; user?: unknown; deny?: unknown}
+  if (typeof body?.userCode !== 'string') throw adminError(400, 'InvalidRequest', 'Send {"userCode": "<code>", "user"?: "<upn>", "deny"?: true}.')
+  try {
+    const result = await approveDeviceCodeInStore(ctx.store, {
+      userCode: body.userCode,
+      ...(typeof body.user === 'string' ? {user: body.user} : {}),
+      deny: body.deny === true,
+      now: ctx.now(),
+    })
+    return json(200, result)
+  } catch (error) {
+    if (error instanceof DeviceCodeError) throw adminError(error.reason === 'not-found' ? 404 : 409, error.reason, error.message)
+    throw error
+  }
+}
+
+async function reset(_req: EmulatorRequest, ctx: EmulatorContext): Promise<EmulatorResponse> {
+  await ctx.runtime.reset()
+  return json(200, {reset: true, dataDir: ctx.dataDir})
+}
+
+async function putFaults(req: EmulatorRequest, ctx: EmulatorContext): Promise<EmulatorResponse> {
+  const spec = (await req.body()).toString('utf8')
+  try {
+    return json(200, {plan: ctx.runtime.setFaults(spec.trim() === '' ? undefined : spec) ?? null})
+  } catch (error) {
+    if (error instanceof FaultSpecError) throw adminError(400, 'InvalidFaultSpec', error.message)
+    throw error
+  }
+}
