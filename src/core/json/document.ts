@@ -1,6 +1,8 @@
-import {type Node, parse as parseTolerant, ParseErrorCode, parseTree, type ParseError, printParseErrorCode, visit} from 'jsonc-parser'
-
+import {OffsetIndex, type Span} from './offsets.js'
 import {formatPointer, parsePointer, type PointerSegment} from './pointer.js'
+import {countKeysInValue, countKeyTokens, type JsonNode, scanJson} from './scanner.js'
+
+export type {Span} from './offsets.js'
 
 export interface Position {
   /** 1-based line. */
@@ -37,67 +39,67 @@ export interface JsonDocument {
    * Position of the value (or, with `key`, of the property name) at a JSON pointer. When the pointer does not
    * exist, the position of its nearest existing ancestor; `exact` tells which.
    */
-  locate(pointer: string | PointerSegment[], target?: 'key' | 'value'): Position & {exact: boolean}
+  locate(pointer: string | readonly PointerSegment[], target?: 'key' | 'value'): Position & {exact: boolean}
+  /** Where the value at a pointer is in the text (offsets of the value and of its key), or undefined. */
+  span(pointer: string | readonly PointerSegment[]): Span | undefined
 }
 
 export interface ParseJsonOptions {
-  /** Scan for duplicate keys (a second pass over the text). Default true. */
+  /** Look for duplicate keys. Default true. Costs one cheap pass over the text; the exact scan runs only when there are some. */
   duplicates?: boolean
 }
 
-/** Parses JSON text, keeping what is needed to report exact positions. Never throws. */
+/**
+ * Parses JSON text, keeping what is needed to report exact positions. Never throws.
+ *
+ * Strict text goes through the native JSON.parse (the fast path); positions are computed only when asked for, from
+ * an offset index built on the first `locate`. Text that JSON.parse rejects goes through a tolerant scanner that
+ * reports each fault with its position and still returns a best-effort value.
+ */
 export function parseJsonDocument(input: string, options: ParseJsonOptions = {}): JsonDocument {
   const bom = input.charCodeAt(0) === 0xfe_ff
   const text = bom ? input.slice(1) : input
+  const lines = new LineIndex(text)
+  const describe = (offset: number): string => {
+    const p = lines.position(offset)
+    return `${p.line}:${p.column}`
+  }
+  const problems: JsonProblem[] = []
+  const duplicates = options.duplicates !== false
   let value: unknown
   let strict = true
-  const problems: JsonProblem[] = []
-  const lines = new LineIndex(text)
+  // Text JSON.parse rejected keeps the tolerant scanner's tree; strict text gets a lazy offset index when asked.
+  let tree: JsonNode | undefined
+  let index: OffsetIndex | undefined
 
   try {
     value = JSON.parse(text)
-  } catch {
+  } catch (error) {
     strict = false
-    const errors: ParseError[] = []
-    value = parseTolerant(text, errors, {allowEmptyContent: false, allowTrailingComma: false, disallowComments: true})
-    let lastEnd = -2
-    for (const error of errors) {
-      // The tolerant parser reports follow-on errors right after the first one; keep the first of a run.
-      if (error.offset <= lastEnd + 1) continue
-      lastEnd = error.offset + Math.max(error.length, 1)
-      const control = error.error === ParseErrorCode.InvalidCharacter ? firstControlCharInString(text, error.offset) : -1
-      const comma =
-        error.error === ParseErrorCode.ValueExpected || error.error === ParseErrorCode.PropertyNameExpected
-          ? trailingCommaBefore(text, error.offset)
-          : -1
-      let offset = error.offset
-      let message = syntaxMessage(error, text)
-      if (control >= 0) [offset, message] = [control, controlCharMessage(text, control)]
-      else if (comma >= 0) [offset, message] = [comma, `trailing comma before ${JSON.stringify(text[error.offset] ?? 'end of file')} (remove it)`]
-      problems.push({code: 'json-syntax', message, ...lines.position(offset)})
+    const scan = scanJson(text, {values: true, describe})
+    value = scan.value
+    tree = scan.root
+    for (const e of scan.errors) problems.push({code: 'json-syntax', message: e.message, ...lines.position(e.offset)})
+    if (scan.errors.length === 0) {
+      // Should not happen (the scanner is at least as strict as JSON.parse); keep JSON.parse's own word for it.
+      const at = /position (\d+)/.exec((error as Error).message)
+      problems.push({code: 'json-syntax', message: (error as Error).message, ...lines.position(at ? Number(at[1]) : 0)})
     }
-    if (errors.length === 0) {
-      // JSON.parse is stricter than the tolerant parser in a few places (raw control characters in strings).
-      const offset = firstControlCharInString(text, 0)
-      problems.push({
-        code: 'json-syntax',
-        message: offset >= 0 ? controlCharMessage(text, offset) : 'invalid JSON',
-        ...lines.position(Math.max(offset, 0)),
-      })
-    }
+    if (duplicates) for (const d of scan.duplicates) problems.push(duplicateProblem(d, lines))
   }
 
-  if (options.duplicates !== false && text.length > 0) {
-    for (const duplicate of findDuplicateKeys(text)) {
-      problems.push({code: 'json-duplicate-key', ...lines.position(duplicate.offset), message: duplicate.message, pointer: duplicate.pointer})
-    }
-    problems.sort((a, b) => a.offset - b.offset)
+  if (strict && duplicates && value !== null && typeof value === 'object' && countKeyTokens(text) !== countKeysInValue(value)) {
+    const scan = scanJson(text)
+    for (const d of scan.duplicates) problems.push(duplicateProblem(d, lines))
   }
+  problems.sort((a, b) => a.offset - b.offset)
 
-  let tree: Node | undefined | null = null
-  const getTree = (): Node | undefined => {
-    if (tree === null) tree = parseTree(text, [], {allowTrailingComma: true, disallowComments: false}) ?? undefined
-    return tree
+  const find = (pointer: string | readonly PointerSegment[]): {span: Span; exact: boolean} | undefined => {
+    const segments = typeof pointer === 'string' ? parsePointer(pointer) : pointer
+    if (!strict) return tree ? walk(tree, segments) : undefined
+    if (text.trim() === '') return undefined
+    index ??= OffsetIndex.root(text)
+    return index.walk(segments)
   }
 
   return {
@@ -107,41 +109,43 @@ export function parseJsonDocument(input: string, options: ParseJsonOptions = {})
     strict,
     problems,
     position: (offset) => lines.position(offset),
+    span(pointer) {
+      const found = find(pointer)
+      return found?.exact ? found.span : undefined
+    },
     locate(pointer, target = 'value') {
-      const segments = typeof pointer === 'string' ? parsePointer(pointer) : pointer
-      const root = getTree()
-      if (!root) return {...lines.position(0), exact: false}
-      for (let length = segments.length; length >= 0; length--) {
-        const node = nodeAt(root, segments, length)
-        if (!node) continue
-        const exact = length === segments.length
-        if (target === 'key' && exact && node.parent?.type === 'property' && node.parent.children?.[0]) {
-          return {...lines.position(node.parent.children[0].offset), exact}
-        }
-        return {...lines.position(node.offset), exact}
-      }
-      return {...lines.position(root.offset), exact: false}
+      const found = find(pointer)
+      if (!found) return {...lines.position(0), exact: false}
+      const {span, exact} = found
+      const offset = target === 'key' && exact && span.keyOffset >= 0 ? span.keyOffset : span.offset
+      return {...lines.position(offset), exact}
     },
   }
 }
 
-function nodeAt(root: Node, segments: readonly PointerSegment[], length: number): Node | undefined {
-  let node: Node | undefined = root
-  for (let i = 0; i < length && node; i++) {
-    const segment = segments[i]!
-    if (node.type === 'object') {
-      const key = String(segment)
-      let match: Node | undefined
-      // The last of duplicate keys wins, as in JSON.parse.
-      for (const property of node.children ?? []) {
-        if (property.children?.[0]?.value === key) match = property.children[1]
-      }
-      node = match
-    } else if (node.type === 'array') {
-      node = typeof segment === 'number' || /^\d+$/.test(segment) ? node.children?.[Number(segment)] : undefined
-    } else return undefined
+function duplicateProblem(d: {offset: number; key: string; path: PointerSegment[]}, lines: LineIndex): JsonProblem {
+  return {
+    code: 'json-duplicate-key',
+    ...lines.position(d.offset),
+    message: `duplicate key ${JSON.stringify(d.key)} (JSON.parse keeps only the last one)`,
+    pointer: formatPointer(d.path),
   }
-  return node
+}
+
+/** The deepest node of a scanned tree along a pointer; `exact` when the whole pointer exists. */
+function walk(root: JsonNode, segments: readonly PointerSegment[]): {span: Span; exact: boolean} {
+  let node = root
+  for (const segment of segments) {
+    let next: JsonNode | undefined
+    if (node.members) next = node.members.get(String(segment))
+    else if (node.kind === 'array') {
+      const index = typeof segment === 'number' ? segment : /^(0|[1-9]\d*)$/.test(segment) ? Number(segment) : -1
+      next = index >= 0 ? node.children![index] : undefined
+    }
+    if (!next) return {span: node, exact: false}
+    node = next
+  }
+  return {span: node, exact: true}
 }
 
 /** Offsets of line starts, for offset → line:column. */
@@ -160,10 +164,23 @@ export class LineIndex {
     }
     return {line: low + 1, column: offset - starts[low]! + 1, offset}
   }
+
+  /** The text of a 1-based line, without its line break. */
+  lineText(line: number): string | undefined {
+    const starts = (this.starts ??= computeLineStarts(this.text))
+    const start = starts[line - 1]
+    if (start === undefined) return undefined
+    const end = line < starts.length ? starts[line]! : this.text.length
+    return this.text.slice(start, end).replace(/\r?\n$|\r$/, '')
+  }
 }
 
 function computeLineStarts(text: string): number[] {
   const starts = [0]
+  if (text.indexOf('\r') < 0) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1)
+    return starts
+  }
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
     if (c === 10) starts.push(i + 1)
@@ -175,118 +192,11 @@ function computeLineStarts(text: string): number[] {
   return starts
 }
 
-function syntaxMessage(error: ParseError, text: string): string {
-  const code = printParseErrorCode(error.error)
-  const found = text.slice(error.offset, error.offset + Math.max(error.length, 1)).slice(0, 20)
-  const readable: Record<string, string> = {
-    CloseBraceExpected: "expected '}'",
-    CloseBracketExpected: "expected ']'",
-    ColonExpected: "expected ':'",
-    CommaExpected: "expected ','",
-    EndOfFileExpected: 'unexpected text after the end of the JSON value',
-    InvalidCharacter: 'invalid character',
-    InvalidCommentToken: 'comments are not allowed in JSON',
-    InvalidEscapeCharacter: 'invalid escape sequence',
-    InvalidNumberFormat: 'invalid number',
-    InvalidSymbol: 'unexpected token',
-    InvalidUnicode: 'invalid \\u escape',
-    PropertyNameExpected: 'expected a property name in double quotes (trailing comma?)',
-    UnexpectedEndOfComment: 'unterminated comment',
-    UnexpectedEndOfNumber: 'unterminated number',
-    UnexpectedEndOfString: 'unterminated string',
-    ValueExpected: 'expected a value (trailing comma?)',
-  }
-  const what = readable[code] ?? code
-  return found.trim() ? `${what}, found ${JSON.stringify(found)}` : what
-}
-
-/** Offset of a comma directly before `offset` (only white space between), else -1. */
-function trailingCommaBefore(text: string, offset: number): number {
-  let i = offset - 1
-  while (i >= 0 && /\s/.test(text[i]!)) i--
-  return text[i] === ',' && (text[offset] === ']' || text[offset] === '}') ? i : -1
-}
-
-function controlCharMessage(text: string, offset: number): string {
-  const code = text.charCodeAt(offset)
-  const name = code === 9 ? 'tab' : code === 10 ? 'line break' : code === 13 ? 'carriage return' : `U+${code.toString(16).padStart(4, '0').toUpperCase()}`
-  const escape = code === 9 ? '\\t' : code === 10 ? '\\n' : code === 13 ? '\\r' : `\\u${code.toString(16).padStart(4, '0')}`
-  return `raw ${name} inside a string (write it as ${escape})`
-}
-
-/** First raw control character inside a string, scanning from `from` (which must be outside a string or at its quote). */
-function firstControlCharInString(text: string, from: number): number {
-  let inString = false
-  for (let i = from; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if (inString) {
-      if (c === 92) i++
-      else if (c === 34) inString = false
-      else if (c < 0x20) return i
-    } else if (c === 34) inString = true
-  }
-  return -1
-}
-
-interface Duplicate {
-  offset: number
-  pointer: string
-  message: string
-}
-
 /** Finds keys that occur twice in one object (JSON.parse silently keeps the last). */
-export function findDuplicateKeys(text: string): Duplicate[] {
-  const found: Duplicate[] = []
-  const stack: Array<{keys: Map<string, number> | undefined; index: number}> = []
-  const path: PointerSegment[] = []
-  visit(
-    text,
-    {
-      onArrayBegin() {
-        stack.push({keys: undefined, index: 0})
-        path.push(0)
-      },
-      onArrayEnd() {
-        stack.pop()
-        path.pop()
-        bumpIndex()
-      },
-      onObjectBegin() {
-        stack.push({keys: new Map(), index: 0})
-        path.push('')
-      },
-      onObjectEnd() {
-        stack.pop()
-        path.pop()
-        bumpIndex()
-      },
-      onObjectProperty(property, offset) {
-        const top = stack.at(-1)
-        if (!top?.keys) return
-        path[path.length - 1] = property
-        const first = top.keys.get(property)
-        if (first === undefined) top.keys.set(property, offset)
-        else {
-          found.push({
-            offset,
-            pointer: formatPointer(path),
-            message: `duplicate key ${JSON.stringify(property)} (JSON.parse keeps only the last one)`,
-          })
-        }
-      },
-      onLiteralValue() {
-        bumpIndex()
-      },
-    },
-    {allowTrailingComma: true, disallowComments: false},
-  )
-  return found
-
-  function bumpIndex(): void {
-    const top = stack.at(-1)
-    if (top && !top.keys) {
-      top.index++
-      path[path.length - 1] = top.index
-    }
-  }
+export function findDuplicateKeys(text: string): Array<{offset: number; pointer: string; message: string}> {
+  return scanJson(text).duplicates.map((d) => ({
+    offset: d.offset,
+    pointer: formatPointer(d.path),
+    message: `duplicate key ${JSON.stringify(d.key)} (JSON.parse keeps only the last one)`,
+  }))
 }

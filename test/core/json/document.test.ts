@@ -31,7 +31,7 @@ describe('parseJsonDocument', () => {
     const missing = parseJsonDocument('{"a": 1\n "b": 2}')
     expect(missing.problems[0]).toMatchObject({line: 2, column: 2, message: expect.stringMatching(/expected ','/)})
     const stray = parseJsonDocument('{"a": 1} x')
-    expect(stray.problems[0]).toMatchObject({line: 1, column: 10, message: 'unexpected token, found "x"'})
+    expect(stray.problems[0]).toMatchObject({line: 1, column: 10, message: 'unexpected text after the end of the JSON value, found "x"'})
   })
 
   it('reports raw tabs and control characters inside strings', () => {
