@@ -112,7 +112,8 @@ export function buildSolutionConnector(source: Connector, options: SolutionConne
     displayName,
     description,
     ...(typeof properties.iconBrandColor === 'string' && properties.iconBrandColor !== '' ? {iconBrandColor: properties.iconBrandColor} : {}),
-    ...(source.script ? {scriptOperations: JSON.stringify(Array.isArray(properties.scriptOperations) ? properties.scriptOperations : [])} : {}),
+    // Absent and [] both mean "every operation runs through the script"; keep whichever the author wrote.
+    ...(source.script && Array.isArray(properties.scriptOperations) ? {scriptOperations: JSON.stringify(properties.scriptOperations)} : {}),
     openApiDefinition: subject.swaggerText,
     connectionParameters: json(subject.connectionParameters),
     ...(subject.connectionParameterSets ? {connectionParameterSets: json(subject.connectionParameterSets)} : {}),
