@@ -4,6 +4,8 @@ import {HttpError, json, noContent, type EmulatorRequest, type EmulatorResponse}
 import {approveDeviceCodeInStore, DeviceCodeError} from './identity/device-codes.js'
 import {buildEmulatorInfo} from './info.js'
 import type {RouteDefinition} from './router.js'
+import {secretMatches} from './state/keys.js'
+import {collections, type ConnectorRecord} from './state/records.js'
 
 /**
  * The emulator's own routes under `/_emulator/` (no token, never faulted): health (discovery), info, device-code
@@ -16,6 +18,7 @@ export function adminRoutes(): RouteDefinition[] {
     route('GET', '/_emulator/info', 'admin.info', info),
     route('POST', '/_emulator/devicecodes/approve', 'admin.devicecodes.approve', approve),
     route('POST', '/_emulator/reset', 'admin.reset', reset),
+    route('POST', '/_emulator/connectors/{environment}/{name}/verify-secret', 'admin.connectors.verify-secret', verifySecret),
     route('GET', '/_emulator/faults', 'admin.faults.get', async (_req, ctx) => json(200, {plan: ctx.runtime.faults() ?? null})),
     route('PUT', '/_emulator/faults', 'admin.faults.put', putFaults),
     route('DELETE', '/_emulator/faults', 'admin.faults.delete', async (_req, ctx) => (ctx.runtime.setFaults(undefined), noContent())),
@@ -51,6 +54,19 @@ async function approve(req: EmulatorRequest, ctx: EmulatorContext): Promise<Emul
     if (error instanceof DeviceCodeError) throw adminError(error.reason === 'not-found' ? 404 : 409, error.reason, error.message)
     throw error
   }
+}
+
+/**
+ * Tells whether a secret equals the one a connector holds (the emulator keeps only an HMAC): lets tests check
+ * that a client sent the right OAuth secret without the secret ever being readable. Body `{secret, pointer?}`.
+ */
+async function verifySecret(req: EmulatorRequest, ctx: EmulatorContext): Promise<EmulatorResponse> {
+  const body = (await req.json()) as {secret?: unknown; pointer?: unknown}
+  if (typeof body?.secret !== 'string') throw adminError(400, 'InvalidRequest', 'Send {"secret": "<value>", "pointer"?: "/connectionParameters/token/oAuthSettings/clientSecret"}.')
+  const record = (await ctx.store.list<ConnectorRecord>(collections.connectors(req.params.environment!))).find((c) => c.name.toLowerCase() === req.params.name!.toLowerCase())
+  if (!record) throw adminError(404, 'NotFound', `No connector ${req.params.name} in environment ${req.params.environment}.`)
+  const entry = typeof body.pointer === 'string' ? record.secrets.find((s) => s.pointer === body.pointer) : record.secrets[0]
+  return json(200, {pointer: entry?.pointer ?? null, matches: entry ? secretMatches(ctx.keys, body.secret, entry.digest) : false})
 }
 
 async function reset(_req: EmulatorRequest, ctx: EmulatorContext): Promise<EmulatorResponse> {

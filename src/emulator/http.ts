@@ -54,7 +54,7 @@ export class HttpError extends Error {
 }
 
 export function json(status: number, body: unknown, headers: Record<string, string | number | string[]> = {}): EmulatorResponse {
-  return {status, headers: {'content-type': 'application/json; charset=utf-8', ...headers}, body}
+  return {status, headers: {'content-type': 'application/json; charset=utf-8', ...headers}, body: JSON.stringify(body)}
 }
 
 export function noContent(headers: Record<string, string | number | string[]> = {}): EmulatorResponse {

@@ -11,6 +11,9 @@ import {findRunningEmulator, removeDiscoveryFile, writeDiscoveryFile} from './di
 import {FaultInjector, FaultSpecError, parseFaultSpec, type FaultPlan} from './faults.js'
 import {approveDeviceCodeInStore, DeviceCodeError, type ApproveResult} from './identity/device-codes.js'
 import {identityRoutes} from './identity/routes.js'
+import {blobRoutes} from './platform/blob-routes.js'
+import {environmentRoutes} from './platform/environment-routes.js'
+import {powerAppsRoutes} from './platform/powerapps-routes.js'
 import {buildEmulatorInfo, type EmulatorInfo} from './info.js'
 import {Router} from './router.js'
 import {createRequestListener, type RequestLogEntry} from './server.js'
@@ -173,7 +176,7 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
 }
 
 function buildRouter(): Router {
-  return new Router().add(...adminRoutes(), ...identityRoutes())
+  return new Router().add(...adminRoutes(), ...identityRoutes(), ...environmentRoutes(), ...powerAppsRoutes(), ...blobRoutes())
 }
 
 /**

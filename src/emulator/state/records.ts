@@ -179,6 +179,8 @@ export interface ConnectorRecord {
   extraProperties: Record<string, unknown>
   /** Blob path (`account/container/name`) of the icon, when one was uploaded. */
   iconBlob: string | null
+  /** An icon URL outside the emulator, kept as given. */
+  iconUrl: string | null
   /** C# text of the custom code. */
   script: string | null
   /** Where secrets were set (JSON pointer within properties) and their HMACs. */
