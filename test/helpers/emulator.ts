@@ -108,3 +108,40 @@ export async function call(
 export function claimsOf(token: string): Record<string, any> {
   return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8'))
 }
+
+/** One request the identity bridge sent (for assertions on grant types). */
+export interface BridgedRequest {
+  method: string
+  url: string
+  body: string
+}
+
+/**
+ * The test-only `httpClient` of the shared contract: @azure/identity insists on https authorities, so the
+ * credentials use `https://<emulator host>` and this client sends their requests to the emulator's http origin
+ * with X-Forwarded-Proto: https and X-Forwarded-Host, so that every URL the emulator returns stays https.
+ */
+export async function identityHttpClient(emulatorUrl: string, log: BridgedRequest[] = []) {
+  const {createHttpHeaders} = await import('@azure/core-rest-pipeline')
+  const target = new URL(emulatorUrl)
+  return {
+    async sendRequest(request: import('@azure/core-rest-pipeline').PipelineRequest) {
+      const url = new URL(request.url)
+      if (url.host !== target.host) throw new Error(`the identity bridge only talks to the emulator, not ${url.host}`)
+      const forwardedProto = url.protocol.replace(':', '')
+      url.protocol = 'http:'
+      const headers: Record<string, string> = {...request.headers.toJSON(), 'x-forwarded-proto': forwardedProto, 'x-forwarded-host': target.host}
+      const body = typeof request.body === 'string' ? request.body : request.body === undefined || request.body === null ? undefined : String(request.body)
+      log.push({method: request.method, url: request.url, body: body ?? ''})
+      const response = await fetch(url, {method: request.method, headers, ...(body === undefined ? {} : {body})})
+      const responseHeaders: Record<string, string> = {}
+      response.headers.forEach((value, key) => (responseHeaders[key] = value))
+      return {request, status: response.status, headers: createHttpHeaders(responseHeaders), bodyAsText: await response.text()}
+    },
+  }
+}
+
+/** The https authority host the identity credentials use for an emulator. */
+export function authorityHostOf(emulatorUrl: string): string {
+  return new URL(emulatorUrl).origin.replace(/^http:/, 'https:')
+}
