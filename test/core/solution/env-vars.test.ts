@@ -17,7 +17,8 @@ afterEach(() => rmSync(root, {recursive: true, force: true}))
 
 async function prepare(options: Partial<PrepareSolutionOptions>) {
   const context = solutionTestContext(root)
-  const prepared = await prepareSolution({connectors: ['payments'], publisherPrefix: 'contoso', project: null, ...options}, context)
+  // These tests are about environment variables, not about the validator: pre-flight validation is off.
+  const prepared = await prepareSolution({connectors: ['payments'], publisherPrefix: 'contoso', project: null, noValidate: true, ...options}, context)
   const text = (suffix: string) => String(prepared.files.find((f) => f.path.endsWith(suffix))!.data)
   return {prepared, context, text}
 }
