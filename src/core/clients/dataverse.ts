@@ -1,0 +1,147 @@
+import type {HttpClient} from './http.js'
+import {collectPages} from './paging.js'
+
+/** A row of the Dataverse `connector` table (dataverse-and-solutions.md 2.2); JSON columns are strings. */
+export interface ConnectorRow {
+  connectorid: string
+  name: string
+  displayname?: string
+  description?: string | null
+  connectortype?: number
+  openapidefinition?: string | null
+  connectionparameters?: string | null
+  connectionparametersets?: string | null
+  policytemplateinstances?: string | null
+  iconbrandcolor?: string | null
+  iconblob?: string | null
+  customcodeblobcontent?: string | null
+  scriptoperations?: string | null
+  capabilities?: string | null
+  connectorinternalid?: string | null
+  ismanaged?: boolean
+  modifiedon?: string
+  createdon?: string
+  [key: string]: unknown
+}
+
+export interface SolutionInfo {
+  solutionid: string
+  uniquename: string
+  friendlyname?: string
+  ismanaged?: boolean
+  publisherPrefix?: string
+  publisherUniqueName?: string
+}
+
+export const connectorListColumns = ['connectorid', 'name', 'displayname', 'connectorinternalid', 'connectortype', 'ismanaged', 'modifiedon', 'createdon', 'description'] as const
+
+/** The Dataverse Web API (v9.2) of one organisation: the connector table, solutions and publishers. */
+export class DataverseClient {
+  constructor(
+    readonly http: HttpClient,
+    readonly orgUrl: string,
+  ) {}
+
+  private path(relative: string): string {
+    return `api/data/v9.2/${relative}`
+  }
+
+  async whoAmI(): Promise<{UserId: string; BusinessUnitId?: string; OrganizationId?: string}> {
+    return this.http.get(this.path('WhoAmI'), undefined, {purpose: 'checking the Dataverse user'})
+  }
+
+  /** Custom connectors (connectortype 1), every page. */
+  async listConnectors(options: {onPage?: (count: number) => void} = {}): Promise<ConnectorRow[]> {
+    return collectPages<ConnectorRow>(
+      this.http,
+      {
+        path: this.path('connectors'),
+        query: {$select: connectorListColumns.join(','), $filter: 'connectortype eq 1', $orderby: 'displayname asc'},
+        headers: {prefer: 'odata.maxpagesize=500'},
+        purpose: 'listing connectors',
+      },
+      options.onPage ? {onPage: options.onPage} : {},
+    )
+  }
+
+  async getConnector(id: string, select?: readonly string[]): Promise<ConnectorRow | undefined> {
+    const response = await this.http.request<ConnectorRow>({
+      path: this.path(`connectors(${id})`),
+      ...(select ? {query: {$select: select.join(',')}} : {}),
+      accept: [404],
+      purpose: `reading connector ${id}`,
+    })
+    return response.status === 404 ? undefined : response.body
+  }
+
+  /** Rows whose `name` (logical name) or, failing that, display name equals the given one (case-insensitive in Dataverse). */
+  async findConnectors(by: {name?: string; displayName?: string; internalId?: string}, select: readonly string[] = connectorListColumns): Promise<ConnectorRow[]> {
+    const clauses = [
+      by.name ? `name eq '${odataString(by.name)}'` : undefined,
+      by.displayName ? `displayname eq '${odataString(by.displayName)}'` : undefined,
+      by.internalId ? `connectorinternalid eq '${odataString(by.internalId)}'` : undefined,
+    ].filter(Boolean)
+    if (clauses.length === 0) return []
+    const body = await this.http.get<{value?: ConnectorRow[]}>(this.path('connectors'), {$select: select.join(','), $filter: clauses.join(' or ')}, {purpose: 'looking the connector up'})
+    return body.value ?? []
+  }
+
+  async createConnector(row: Partial<ConnectorRow>, options: {solution?: string} = {}): Promise<ConnectorRow> {
+    const response = await this.http.request<ConnectorRow>({
+      method: 'POST',
+      path: this.path('connectors'),
+      json: row,
+      headers: {prefer: 'return=representation', ...(options.solution ? {'MSCRM.SolutionUniqueName': options.solution} : {})},
+      // The id is chosen by cc (deterministic), so a repeated create is answered with a duplicate-key error, never a second row.
+      idempotent: true,
+      purpose: 'creating the connector',
+    })
+    return response.body
+  }
+
+  async updateConnector(id: string, row: Partial<ConnectorRow>, options: {solution?: string} = {}): Promise<void> {
+    await this.http.request({
+      method: 'PATCH',
+      path: this.path(`connectors(${id})`),
+      json: row,
+      headers: {'if-match': '*', ...(options.solution ? {'MSCRM.SolutionUniqueName': options.solution} : {})},
+      purpose: `updating connector ${id}`,
+    })
+  }
+
+  async deleteConnector(id: string): Promise<boolean> {
+    const response = await this.http.request({method: 'DELETE', path: this.path(`connectors(${id})`), accept: [404], purpose: `deleting connector ${id}`})
+    return response.status !== 404
+  }
+
+  /** A solution by unique name, with its publisher's prefix; undefined when there is none. */
+  async getSolution(uniqueName: string): Promise<SolutionInfo | undefined> {
+    const body = await this.http.get<{value?: Array<Record<string, unknown>>}>(
+      this.path('solutions'),
+      {$select: 'solutionid,uniquename,friendlyname,ismanaged', $filter: `uniquename eq '${odataString(uniqueName)}'`, $expand: 'publisherid($select=customizationprefix,uniquename)'},
+      {purpose: `reading solution ${uniqueName}`},
+    )
+    const row = body.value?.[0]
+    if (!row) return undefined
+    const publisher = row.publisherid as {customizationprefix?: string; uniquename?: string} | undefined
+    return {
+      solutionid: String(row.solutionid),
+      uniquename: String(row.uniquename),
+      ...(typeof row.friendlyname === 'string' ? {friendlyname: row.friendlyname} : {}),
+      ...(typeof row.ismanaged === 'boolean' ? {ismanaged: row.ismanaged} : {}),
+      ...(publisher?.customizationprefix ? {publisherPrefix: publisher.customizationprefix} : {}),
+      ...(publisher?.uniquename ? {publisherUniqueName: publisher.uniquename} : {}),
+    }
+  }
+
+  /** The prefix of the environment's default publisher (what rows outside a solution get). */
+  async defaultPublisherPrefix(): Promise<string | undefined> {
+    const solution = await this.getSolution('Default')
+    return solution?.publisherPrefix
+  }
+}
+
+/** A string literal for an OData filter (single quotes doubled). */
+export function odataString(value: string): string {
+  return value.replaceAll("'", "''")
+}
