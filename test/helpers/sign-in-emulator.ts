@@ -1,7 +1,10 @@
+import {mkdirSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
 import {afterEach} from 'vitest'
 
 import type {CoreContext} from '../../src/core/context.js'
 import {startEmulator, type RunningEmulator, type StartEmulatorOptions} from '../../src/emulator/index.js'
+import {tinyPng} from './solution-zip-fixtures.js'
 import {tempDir} from './temp-dir.js'
 
 /** Area E (sign-in, push, pull): a real emulator on port 0 with its own data folder, closed after the test. */
@@ -58,4 +61,42 @@ export function testContext(options: {emulatorUrl?: string; cwd?: string; config
       debug: (message) => debugLines.push(message),
     },
   }
+}
+
+/** Calls an emulator admin route (`/_emulator/...`). */
+export async function emulatorAdmin<T = unknown>(url: string, path: string, body?: unknown, method = body === undefined ? 'GET' : 'POST'): Promise<T> {
+  const response = await fetch(`${url}/_emulator/${path}`, {method, ...(body === undefined ? {} : {headers: {'content-type': 'application/json'}, body: JSON.stringify(body)})})
+  return (await response.json()) as T
+}
+
+/** Whether the emulator stored this client secret for a connector (it keeps only HMACs). */
+export async function secretMatches(url: string, environment: string, name: string, secret: string): Promise<boolean> {
+  return (await emulatorAdmin<{matches: boolean}>(url, `connectors/${environment}/${name}/verify-secret`, {secret})).matches
+}
+
+/** A small no-auth connector folder (apiDefinition, apiProperties, optional icon and script). */
+export function writeSimpleConnector(dir: string, options: {title?: string; host?: string; script?: string; icon?: boolean} = {}): void {
+  mkdirSync(dir, {recursive: true})
+  const swagger = {
+    swagger: '2.0',
+    info: {title: options.title ?? 'Contoso Inventory', description: 'Stock levels of the Contoso warehouses.', version: '1.0'},
+    host: options.host ?? 'inventory.contoso.com',
+    basePath: '/api',
+    schemes: ['https'],
+    consumes: [],
+    produces: ['application/json'],
+    paths: {'/items': {get: {operationId: 'ListItems', summary: 'List items', description: 'Lists the items in stock.', responses: {'200': {description: 'OK'}}}}},
+    definitions: {},
+    parameters: {},
+    responses: {},
+    securityDefinitions: {},
+    security: [],
+    tags: [],
+  }
+  writeFileSync(join(dir, 'apiDefinition.swagger.json'), JSON.stringify(swagger, null, 2) + '\n')
+  const properties: Record<string, unknown> = {connectionParameters: {}, iconBrandColor: '#107c10', capabilities: [], publisher: 'Contoso'}
+  if (options.script !== undefined) properties.scriptOperations = ['ListItems']
+  writeFileSync(join(dir, 'apiProperties.json'), JSON.stringify({properties}, null, 2) + '\n')
+  if (options.script !== undefined) writeFileSync(join(dir, 'script.csx'), options.script)
+  if (options.icon !== false) writeFileSync(join(dir, 'icon.png'), tinyPng)
 }
