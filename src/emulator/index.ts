@@ -10,6 +10,7 @@ import type {EmulatorContext, EmulatorSettings} from './context.js'
 import {findRunningEmulator, removeDiscoveryFile, writeDiscoveryFile} from './discovery.js'
 import {FaultInjector, FaultSpecError, parseFaultSpec, type FaultPlan} from './faults.js'
 import {approveDeviceCodeInStore, DeviceCodeError, type ApproveResult} from './identity/device-codes.js'
+import {dataverseRoutes} from './dataverse/routes.js'
 import {identityRoutes} from './identity/routes.js'
 import {blobRoutes} from './platform/blob-routes.js'
 import {environmentRoutes} from './platform/environment-routes.js'
@@ -176,7 +177,7 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
 }
 
 function buildRouter(): Router {
-  return new Router().add(...adminRoutes(), ...identityRoutes(), ...environmentRoutes(), ...powerAppsRoutes(), ...blobRoutes())
+  return new Router().add(...adminRoutes(), ...identityRoutes(), ...environmentRoutes(), ...powerAppsRoutes(), ...blobRoutes(), ...dataverseRoutes())
 }
 
 /**

@@ -212,3 +212,6 @@ export const audiences = {
 
 /** The first-party app that runs connectors (Azure API Connections); it appears in managed-identity subjects. */
 export const apiConnectionsAppId = 'fe053c5f-3692-4f14-aef2-ee34fc081cae'
+
+/** Service principals that are application users in every Dataverse org (others get 403 there). */
+export const dataverseApplicationUsers: readonly string[] = [ciApp.appId]
