@@ -21,15 +21,16 @@ interface Members {
 }
 
 /**
- * A lazy offset index over strict JSON text. A container's members are found the first time a pointer goes
- * through it, by one pass that skips nested values without building anything; the containers a pointer never
- * enters cost nothing. So a file with a handful of findings pays for a few partial scans, not for a syntax tree.
- * The text must be strict JSON (JSON.parse accepted it).
+ * A lazy offset index over strict JSON text. The first lookup scans the document once, indexing the members of
+ * containers down to a few levels (root, paths, path items, operations) and skipping deeper values quickly;
+ * deeper containers are indexed the first time a pointer goes through them. So a file with findings pays for about
+ * one pass over its text plus small partial scans, and builds no syntax tree. The text must be strict JSON
+ * (JSON.parse accepted it).
  */
 export class OffsetIndex {
   private members: Members | undefined
 
-  constructor(
+  private constructor(
     private readonly text: string,
     readonly span: Span,
   ) {}
@@ -37,7 +38,11 @@ export class OffsetIndex {
   /** Indexes the root value of a text. */
   static root(text: string): OffsetIndex {
     const start = skipSpace(text, 0)
-    return new OffsetIndex(text, {offset: start, end: skipValue(text, start), keyOffset: -1})
+    const node = new OffsetIndex(text, {offset: start, end: -1, keyOffset: -1})
+    const c = text.charCodeAt(start)
+    if (c === 123 || c === 91) node.build(3)
+    else node.span.end = skipValue(text, start)
+    return node
   }
 
   /** The deepest existing value along a pointer; `exact` when the whole pointer exists. */
@@ -55,7 +60,8 @@ export class OffsetIndex {
   private child(segment: PointerSegment): OffsetIndex | undefined {
     const c = this.text.charCodeAt(this.span.offset)
     if (c !== 123 && c !== 91) return undefined
-    const members = (this.members ??= this.index(c === 123))
+    if (!this.members) this.build(2)
+    const members = this.members!
     let index = -1
     if (members.keys) {
       const key = String(segment)
@@ -69,25 +75,36 @@ export class OffsetIndex {
     return (members.children[index] ??= new OffsetIndex(this.text, members.spans[index]!))
   }
 
-  private index(object: boolean): Members {
+  /**
+   * Finds the members of this container (and, `levels` deep, of the containers inside it) in one scan; returns
+   * the offset after the closing bracket.
+   */
+  private build(levels: number): number {
     const text = this.text
+    const object = text.charCodeAt(this.span.offset) === 123
     const keys: string[] | undefined = object ? [] : undefined
     const spans: Span[] = []
-    let pos = skipSpace(text, this.span.offset + 1)
+    const children: Array<OffsetIndex | undefined> = []
     const close = object ? 125 : 93
-    while (pos < this.span.end && text.charCodeAt(pos) !== close) {
+    let pos = skipSpace(text, this.span.offset + 1)
+    while (pos < text.length && text.charCodeAt(pos) !== close) {
       let keyOffset = -1
       if (keys) {
         keyOffset = pos
         const end = stringEnd(text, pos)
         const raw = text.slice(pos + 1, end - 1)
         keys.push(raw.indexOf('\\') < 0 ? raw : (JSON.parse(text.slice(pos, end)) as string))
-        pos = skipSpace(text, end) + 1 // the colon
-        pos = skipSpace(text, pos)
+        pos = skipSpace(text, skipSpace(text, end) + 1) // past the colon
       }
-      const end = skipValue(text, pos)
-      spans.push({offset: pos, end, keyOffset})
-      pos = skipSpace(text, end)
+      const c = text.charCodeAt(pos)
+      const span: Span = {offset: pos, end: -1, keyOffset}
+      if (levels > 0 && (c === 123 || c === 91)) {
+        const child = new OffsetIndex(text, span)
+        child.build(levels - 1)
+        children[spans.length] = child
+      } else span.end = skipValue(text, pos)
+      spans.push(span)
+      pos = skipSpace(text, span.end)
       if (text.charCodeAt(pos) === 44) pos = skipSpace(text, pos + 1)
     }
     let byKey: Map<string, number> | undefined
@@ -95,7 +112,9 @@ export class OffsetIndex {
       byKey = new Map()
       for (const [i, key] of keys.entries()) byKey.set(key, i)
     }
-    return {keys, spans, children: [], byKey}
+    this.members = {keys, spans, children, byKey}
+    this.span.end = Math.min(pos + 1, text.length)
+    return this.span.end
   }
 }
 
@@ -121,23 +140,52 @@ function stringEnd(text: string, pos: number): number {
 function skipValue(text: string, pos: number): number {
   const c = text.charCodeAt(pos)
   if (c === 34) return stringEnd(text, pos)
-  if (c === 123 || c === 91) {
-    let depth = 0
-    const length = text.length
-    for (let i = pos; i < length; i++) {
-      const d = text.charCodeAt(i)
-      if (d === 34) i = stringEnd(text, i) - 1
-      else if (d === 123 || d === 91) depth++
-      else if (d === 125 || d === 93) {
-        if (--depth === 0) return i + 1
-      }
-    }
-    return length
-  }
+  if (c === 123 || c === 91) return skipContainer(text, pos)
   let i = pos
   for (; i < text.length; i++) {
     const d = text.charCodeAt(i)
     if (d === 44 || d === 125 || d === 93 || d === 32 || d === 10 || d === 13 || d === 9) break
   }
   return i
+}
+
+/**
+ * Offset just after the object or array at `pos`. Instead of looking at every character, it keeps one cursor per
+ * character that matters (quote and the four brackets), each moved forward by the native indexOf: strings are
+ * jumped over whole, and long stretches without brackets cost one native search.
+ */
+function skipContainer(text: string, pos: number): number {
+  const length = text.length
+  const next = (ch: string, from: number): number => {
+    const i = text.indexOf(ch, from)
+    return i < 0 ? length : i
+  }
+  let quote = next('"', pos)
+  let openBrace = next('{', pos)
+  let closeBrace = next('}', pos)
+  let openBracket = next('[', pos)
+  let closeBracket = next(']', pos)
+  let depth = 0
+  for (;;) {
+    const at = Math.min(quote, openBrace, closeBrace, openBracket, closeBracket)
+    if (at >= length) return length
+    if (at === quote) {
+      const end = stringEnd(text, at)
+      quote = next('"', end)
+      if (openBrace < end) openBrace = next('{', end)
+      if (closeBrace < end) closeBrace = next('}', end)
+      if (openBracket < end) openBracket = next('[', end)
+      if (closeBracket < end) closeBracket = next(']', end)
+      continue
+    }
+    if (at === openBrace || at === openBracket) {
+      depth++
+      if (at === openBrace) openBrace = next('{', at + 1)
+      else openBracket = next('[', at + 1)
+      continue
+    }
+    if (--depth === 0) return at + 1
+    if (at === closeBrace) closeBrace = next('}', at + 1)
+    else closeBracket = next(']', at + 1)
+  }
 }

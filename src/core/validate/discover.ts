@@ -1,0 +1,101 @@
+import {readdir, stat} from 'node:fs/promises'
+import {basename, dirname, join, resolve} from 'node:path'
+
+import {CcError, UsageError} from '../errors.js'
+import {displayPath} from '../fs/paths.js'
+import type {ProjectFile} from '../project/project-file.js'
+
+const connectorFile = /^(apidefinition\.swagger\.(json|ya?ml)|apiproperties\.json)$/i
+const skipped = new Set(['node_modules', '.git', 'dist', 'bin', 'obj'])
+
+/** True when a folder's file names make it a connector folder (an API definition or apiProperties.json). */
+export function isConnectorFolder(names: readonly string[]): boolean {
+  return names.some((n) => connectorFile.test(n) || /\.swagger\.(json|ya?ml)$/i.test(n))
+}
+
+async function entries(dir: string): Promise<Array<{name: string; dir: boolean}>> {
+  const list = await readdir(dir, {withFileTypes: true})
+  return list.map((e) => ({name: e.name, dir: e.isDirectory()}))
+}
+
+/** Connector folders at or below `dir` (a connector folder's own subfolders are not searched). */
+export async function findConnectorFolders(dir: string): Promise<string[]> {
+  const found: string[] = []
+  const walk = async (current: string): Promise<void> => {
+    let list: Array<{name: string; dir: boolean}>
+    try {
+      list = await entries(current)
+    } catch {
+      return
+    }
+    if (isConnectorFolder(list.filter((e) => !e.dir).map((e) => e.name))) {
+      found.push(current)
+      return
+    }
+    for (const entry of list.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (entry.dir && !entry.name.startsWith('.') && !skipped.has(entry.name)) await walk(join(current, entry.name))
+    }
+  }
+  await walk(dir)
+  return found
+}
+
+/**
+ * The connector folders to validate. Each path is a connector folder, a file inside one, or a folder searched
+ * recursively. Without paths: the current folder when it is a connector, else cc.yaml's `connectors` folder,
+ * else ./connectors.
+ */
+export async function resolveConnectorPaths(paths: readonly string[], cwd: string, project: ProjectFile | undefined): Promise<string[]> {
+  if (paths.length === 0) return defaultConnectors(cwd, project)
+  const dirs: string[] = []
+  for (const path of paths) {
+    const absolute = resolve(cwd, path)
+    let info
+    try {
+      info = await stat(absolute)
+    } catch {
+      throw new UsageError(`No such file or folder: ${path}`, {code: 'PATH_NOT_FOUND', suggestions: ['Check the path; pass a connector folder or a folder that holds connector folders.']})
+    }
+    if (info.isFile()) {
+      const parent = dirname(absolute)
+      if (!isConnectorFolder((await entries(parent)).filter((e) => !e.dir).map((e) => e.name))) {
+        throw new UsageError(`${path} is a file, and its folder is not a connector folder.`, {code: 'NOT_A_CONNECTOR', suggestions: ['Pass the folder that holds apiDefinition.swagger.json.']})
+      }
+      dirs.push(parent)
+      continue
+    }
+    const found = await findConnectorFolders(absolute)
+    if (found.length === 0) {
+      throw new UsageError(`No connector folder in ${displayPath(absolute, cwd)} (a connector folder holds apiDefinition.swagger.json or apiProperties.json).`, {
+        code: 'NO_CONNECTORS',
+        suggestions: ['cc scaffold <name> to create one', 'cc validate <path to a connector folder>'],
+      })
+    }
+    dirs.push(...found)
+  }
+  return [...new Set(dirs)]
+}
+
+async function defaultConnectors(cwd: string, project: ProjectFile | undefined): Promise<string[]> {
+  try {
+    if (isConnectorFolder((await entries(cwd)).filter((e) => !e.dir).map((e) => e.name))) return [cwd]
+  } catch {
+    // an unreadable cwd is reported below as "nothing found"
+  }
+  const configured = project && typeof project.data.connectors === 'string' ? resolve(project.dir, project.data.connectors) : undefined
+  const candidates = [configured, resolve(project?.dir ?? cwd, 'connectors'), resolve(cwd, 'connectors')].filter((c): c is string => c !== undefined)
+  for (const candidate of [...new Set(candidates)]) {
+    try {
+      if (!(await stat(candidate)).isDirectory()) continue
+    } catch {
+      continue
+    }
+    const found = await findConnectorFolders(candidate)
+    if (found.length > 0) return found
+  }
+  throw new CcError(`No connectors to validate: ${basename(cwd)} is not a connector folder and there is no connectors/ folder with any.`, {
+    code: 'NO_CONNECTORS',
+    exitCode: 2,
+    suggestions: ['cc validate <connector folder>', 'cc scaffold <name> to create a connector', 'set "connectors: <folder>" in cc.yaml'],
+  })
+}

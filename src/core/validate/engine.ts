@@ -1,0 +1,140 @@
+import {join} from 'node:path'
+
+import type {Connector, ConnectorJsonFile} from '../connector/types.js'
+import {displayPath} from '../fs/paths.js'
+import {LineIndex} from '../json/document.js'
+import {formatPointer} from '../json/pointer.js'
+import {isObj, SwaggerModel} from './model.js'
+import {defaultLevel, type RuleContext} from './rule.js'
+import {families} from './rules/index.js'
+import type {Finding, Profile, ReportExtra, ReportTarget, RuleLevel, RuleMeta, Severity} from './types.js'
+
+export interface CheckOptions {
+  profile: Profile
+  /** Rule id → level, from cc.yaml (wins over the profile's default and over lenient per-finding levels). */
+  levels?: ReadonlyMap<string, RuleLevel>
+  /** Rule id → options, from cc.yaml. */
+  ruleOptions?: ReadonlyMap<string, Readonly<Record<string, unknown>>>
+  /** Finding paths are shown relative to this folder. */
+  cwd: string
+}
+
+interface Pending {
+  rule: RuleMeta
+  severity: Severity
+  target: ReportTarget
+  message: string
+  extra: ReportExtra | undefined
+}
+
+const fileOrder = ['apiDefinition', 'apiProperties', 'settings', 'script', 'icon', 'readme'] as const
+
+/** Runs every rule family over one loaded connector and returns its findings, sorted by file and position. */
+export function checkConnector(connector: Connector, options: CheckOptions): Finding[] {
+  const levels = new Map<RuleMeta, Severity | undefined>()
+  const levelOf = (rule: RuleMeta): Severity | undefined => {
+    if (levels.has(rule)) return levels.get(rule)
+    const configured = options.levels?.get(rule.id)
+    const level = configured === undefined ? defaultLevel(rule, options.profile) : configured === 'off' ? undefined : configured
+    levels.set(rule, level)
+    return level
+  }
+  const pending: Pending[] = []
+  const swaggerValue = connector.apiDefinition?.value
+  const swagger = isObj(swaggerValue) ? swaggerValue : undefined
+  const propertiesFile = isObj(connector.apiProperties?.value) ? (connector.apiProperties.value as Record<string, unknown>) : undefined
+  const properties = propertiesFile && isObj(propertiesFile.properties) ? propertiesFile.properties : undefined
+  const ctx: RuleContext = {
+    connector,
+    profile: options.profile,
+    swagger,
+    model: swagger ? new SwaggerModel(swagger) : undefined,
+    propertiesFile,
+    properties,
+    on: (rule) => levelOf(rule) !== undefined,
+    option<T extends number | string | boolean>(rule: RuleMeta, name: string): T {
+      const configured = options.ruleOptions?.get(rule.id)?.[name]
+      return (configured ?? rule.options?.[name]) as T
+    },
+    report(rule, target, message, extra) {
+      const level = levelOf(rule)
+      if (level === undefined) return
+      const severity = options.levels?.has(rule.id) ? level : (extra?.severity ?? level)
+      pending.push({rule, severity, target, message, extra})
+    },
+  }
+  for (const family of families) family.check(ctx)
+  return locate(connector, pending, options.cwd)
+}
+
+/** Turns pending reports into findings: file paths, JSON pointers and line:column (computed only now). */
+function locate(connector: Connector, pending: readonly Pending[], cwd: string): Finding[] {
+  const texts = new Map<string, LineIndex>()
+  const shown = new Map<string, string>()
+  const findings: Array<Finding & {order: number}> = []
+  for (const {rule, severity, target, message, extra} of pending) {
+    const {name, json, text, order} = fileOf(connector, target)
+    let file = shown.get(name)
+    if (file === undefined) shown.set(name, (file = displayPath(join(connector.dir, name), cwd)))
+    const path = target.path ?? []
+    let line = 1
+    let column = 1
+    if (target.line !== undefined) {
+      line = target.line
+      column = target.column ?? 1
+    } else if (target.path && json && json.format === 'json') {
+      const position = json.doc.locate(target.path, target.at)
+      line = position.line
+      column = position.column
+    } else if (target.offset !== undefined && text !== undefined) {
+      let index = texts.get(name)
+      if (!index) texts.set(name, (index = new LineIndex(text)))
+      const position = index.position(target.offset)
+      line = position.line
+      column = position.column
+    }
+    const msCode = extra?.msCode ?? rule.msCode
+    const fix = extra?.fix ?? rule.fix
+    findings.push({
+      ruleId: rule.id,
+      ...(msCode ? {msCode} : {}),
+      severity,
+      file,
+      pointer: formatPointer(path),
+      line,
+      column,
+      message,
+      ...(fix ? {fix} : {}),
+      order,
+    })
+  }
+  findings.sort((a, b) => a.order - b.order || a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column)
+  return findings.map(({order: _order, ...finding}) => finding)
+}
+
+function fileOf(connector: Connector, target: ReportTarget): {name: string; json?: ConnectorJsonFile<unknown>; text?: string; order: number} {
+  const jsonFiles = [connector.apiDefinition, connector.apiProperties, connector.settings] as Array<ConnectorJsonFile<unknown> | undefined>
+  if (typeof target.file === 'object') {
+    const name = target.file.name
+    const index = jsonFiles.findIndex((f) => f?.name === name)
+    if (index >= 0) return {name, json: jsonFiles[index], order: index}
+    if (connector.script?.name === name) return {name, text: connector.script.text, order: 3}
+    return {name, order: fileOrder.length}
+  }
+  const role = target.file
+  const order = fileOrder.indexOf(role)
+  switch (role) {
+    case 'apiDefinition':
+      return {name: connector.apiDefinition?.name ?? 'apiDefinition.swagger.json', ...(connector.apiDefinition ? {json: connector.apiDefinition} : {}), order}
+    case 'apiProperties':
+      return {name: connector.apiProperties?.name ?? 'apiProperties.json', ...(connector.apiProperties ? {json: connector.apiProperties} : {}), order}
+    case 'settings':
+      return {name: connector.settings?.name ?? 'settings.json', ...(connector.settings ? {json: connector.settings} : {}), order}
+    case 'script':
+      return {name: connector.script?.name ?? 'script.csx', ...(connector.script ? {text: connector.script.text} : {}), order}
+    case 'icon':
+      return {name: connector.icon?.name ?? 'icon.png', order}
+    case 'readme':
+      return {name: connector.readme?.name ?? 'readme.md', ...(connector.readme ? {text: connector.readme.text} : {}), order}
+  }
+}

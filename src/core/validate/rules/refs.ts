@@ -1,0 +1,112 @@
+import type {PointerSegment} from '../../json/pointer.js'
+import {isObj, refSegments, type Obj} from '../model.js'
+import {defineRules, type RuleContext, type RuleFamily} from '../rule.js'
+
+/** `$ref`s: local, of the right kind, resolving, not chained, alone. */
+export const R = defineRules({
+  localOnly: {
+    id: 'refs/local-only',
+    severity: 'error',
+    msCode: 'SchemaReferenceNotValid',
+    description: '$refs are local and point to the right section: schemas to #/definitions/, parameters to #/parameters/, responses to #/responses/.',
+  },
+  resolve: {
+    id: 'refs/resolve',
+    severity: 'error',
+    msCode: 'SchemaReferenceNotFound',
+    description: 'Every $ref resolves (the service answers a dangling $ref with HTTP 500 instead of a message).',
+  },
+  noRefToRef: {
+    id: 'refs/no-ref-to-ref',
+    severity: 'error',
+    msCode: 'SchemaRefLoopNotAllowed',
+    description: 'A definition, parameter or response is not just a $ref to another one.',
+    fix: 'Point the users of this entry at the target directly, and remove the alias.',
+  },
+  noSiblings: {
+    id: 'refs/no-siblings',
+    severity: 'warning',
+    msCode: 'AdditionalPropertyNotAllowedAdjacentToRef',
+    description: 'Nothing beside $ref: other keys next to a $ref are ignored.',
+    fix: 'Move the keys into the referenced definition, or drop them.',
+  },
+})
+
+type Kind = 'definitions' | 'parameters' | 'responses'
+
+const codes: Record<Kind, {invalid: string; missing: string; loop: string}> = {
+  definitions: {invalid: 'SchemaReferenceNotValid', missing: 'SchemaReferenceNotFound', loop: 'SchemaRefLoopNotAllowed'},
+  parameters: {invalid: 'ParameterReferenceNotValid', missing: 'ParameterReferenceNotFound', loop: 'ParameterRefLoopNotAllowed'},
+  responses: {invalid: 'ResponseReferenceNotValid', missing: 'ResponseReferenceNotFound', loop: 'ResponseRefLoopNotAllowed'},
+}
+
+export const refs: RuleFamily = {
+  name: 'refs',
+  rules: Object.values(R),
+  check(ctx) {
+    const model = ctx.model
+    if (!model) return
+    const doc = model.doc
+    for (const visit of model.schemas()) {
+      if (visit.schema.$ref !== undefined) checkRef(ctx, visit.schema, () => visit.path, 'definitions')
+    }
+    const paramLists: Array<[unknown, PointerSegment[]]> = []
+    if (isObj(doc.paths)) {
+      for (const [pathKey, item] of Object.entries(doc.paths)) if (isObj(item)) paramLists.push([item.parameters, ['paths', pathKey, 'parameters']])
+    }
+    for (const op of model.operations) {
+      paramLists.push([op.op.parameters, [...op.path, 'parameters']])
+      if (isObj(op.op.responses)) {
+        for (const [code, response] of Object.entries(op.op.responses)) {
+          if (isObj(response) && response.$ref !== undefined) checkRef(ctx, response, () => [...op.path, 'responses', code], 'responses')
+        }
+      }
+    }
+    for (const [list, path] of paramLists) {
+      if (Array.isArray(list)) list.forEach((p, i) => isObj(p) && p.$ref !== undefined && checkRef(ctx, p, () => [...path, i], 'parameters'))
+    }
+    for (const kind of ['definitions', 'parameters', 'responses'] as const) {
+      const section = doc[kind]
+      if (!isObj(section)) continue
+      for (const [name, entry] of Object.entries(section)) {
+        if (isObj(entry) && typeof entry.$ref === 'string') {
+          ctx.report(R.noRefToRef, {file: 'apiDefinition', path: [kind, name, '$ref']}, `#/${kind}/${name} is only a reference to ${entry.$ref}`, {msCode: codes[kind].loop})
+        }
+      }
+    }
+  },
+}
+
+function checkRef(ctx: RuleContext, holder: Obj, where: () => PointerSegment[], kind: Kind): void {
+  const ref = holder.$ref
+  const at = {file: 'apiDefinition' as const, get path() {
+    return [...where(), '$ref']
+  }}
+  if (typeof ref !== 'string') {
+    ctx.report(R.localOnly, at, `$ref must be a string, found ${JSON.stringify(ref)}`, {msCode: 'JsonPointerNotValid'})
+    return
+  }
+  if (!ref.startsWith('#/')) {
+    ctx.report(R.localOnly, at, `$ref ${JSON.stringify(ref)} is not a local reference (connectors are one file: refs start with "#/")`, {
+      msCode: codes[kind].invalid,
+      fix: `Copy the target into #/${kind}/ and point at it.`,
+    })
+  } else {
+    const segments = refSegments(ref)!
+    if (segments[0] !== kind || segments.length !== 2 || segments[1] === '') {
+      ctx.report(R.localOnly, at, `$ref ${JSON.stringify(ref)} must point to an entry of #/${kind}/`, {msCode: codes[kind].invalid})
+    } else if (!ctx.model!.resolve(ref)) {
+      const section = ctx.model!.doc[kind]
+      const names = isObj(section) ? Object.keys(section) : []
+      const near = names.find((n) => n.toLowerCase() === segments[1]!.toLowerCase())
+      ctx.report(R.resolve, at, `$ref ${JSON.stringify(ref)} does not resolve: #/${kind} has no ${JSON.stringify(segments[1])}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}`, {
+        msCode: codes[kind].missing,
+        ...(near ? {fix: `Write "#/${kind}/${near}".`} : {}),
+      })
+    }
+  }
+  if (kind === 'definitions' && ctx.on(R.noSiblings)) {
+    const siblings = Object.keys(holder).filter((k) => k !== '$ref')
+    if (siblings.length > 0) ctx.report(R.noSiblings, {file: 'apiDefinition', path: [...where(), siblings[0]!], at: 'key'}, `${siblings.map((s) => JSON.stringify(s)).join(', ')} beside $ref ${siblings.length === 1 ? 'is' : 'are'} ignored`)
+  }
+}

@@ -1,0 +1,104 @@
+import {loadConnector} from '../connector/load.js'
+import type {Connector} from '../connector/types.js'
+import type {CoreContext} from '../context.js'
+import {throwIfAborted} from '../errors.js'
+import {displayPath} from '../fs/paths.js'
+import {loadProjectFile} from '../project/project-file.js'
+import {readValidationSettings, settingsFor, type ValidationSettings} from './config.js'
+import {resolveConnectorPaths} from './discover.js'
+import {checkConnector} from './engine.js'
+import type {Finding, Profile} from './types.js'
+
+export interface ValidateOptions {
+  /** Connector folders, files inside them, or folders holding connector folders. Default: see resolveConnectorPaths. */
+  paths?: readonly string[]
+  /** Overrides cc.yaml's `validation.profile` (default base). */
+  profile?: Profile
+  /** Fail (passed: false) when there are more warnings than this; overrides cc.yaml's `validation.maxWarnings`. */
+  maxWarnings?: number
+}
+
+export interface Counts {
+  errors: number
+  warnings: number
+  infos: number
+}
+
+export interface ConnectorValidation {
+  /** The folder, relative to the current folder. */
+  path: string
+  name: string
+  profile: Profile
+  findings: Finding[]
+  summary: Counts
+}
+
+export interface ValidationResult {
+  /** The profile asked for (cc.yaml overrides may give single connectors another; see connectors[].profile). */
+  profile: Profile
+  connectors: ConnectorValidation[]
+  summary: Counts & {
+    connectors: number
+    /** Connectors with at least one error. */
+    failedConnectors: number
+    maxWarnings?: number
+    /** False when there is an error, or more warnings than maxWarnings: the command exits with 3. */
+    passed: boolean
+  }
+}
+
+const loadAhead = 6
+
+/** Validates connector folders offline and returns every finding with its rule, file, JSON pointer and line:column. */
+export async function validateConnectors(options: ValidateOptions, ctx: CoreContext): Promise<ValidationResult> {
+  const project = await loadProjectFile(ctx.cwd)
+  const settings = readValidationSettings(project)
+  const dirs = await resolveConnectorPaths(options.paths ?? [], ctx.cwd, project)
+  const profile = options.profile ?? settings.profile ?? 'base'
+  const maxWarnings = options.maxWarnings ?? settings.maxWarnings
+  if (dirs.length > 1) ctx.reporter.step(`Validating ${dirs.length} connectors`)
+
+  const connectors: ConnectorValidation[] = []
+  // Read a few folders ahead so that file I/O overlaps with checking.
+  const pending: Array<Promise<Connector>> = []
+  let next = 0
+  const fill = (): void => {
+    while (pending.length < loadAhead && next < dirs.length) pending.push(loadConnector(dirs[next++]!))
+  }
+  fill()
+  for (let i = 0; i < dirs.length; i++) {
+    throwIfAborted(ctx.signal)
+    const connector = await pending.shift()!
+    fill()
+    connectors.push(validateLoaded(connector, settings, options.profile, profile, ctx.cwd))
+    if (dirs.length > 1) ctx.reporter.progress(i + 1, dirs.length, 'connectors')
+  }
+
+  const summary = {connectors: connectors.length, failedConnectors: 0, errors: 0, warnings: 0, infos: 0}
+  for (const c of connectors) {
+    summary.errors += c.summary.errors
+    summary.warnings += c.summary.warnings
+    summary.infos += c.summary.infos
+    if (c.summary.errors > 0) summary.failedConnectors++
+  }
+  const passed = summary.errors === 0 && (maxWarnings === undefined || summary.warnings <= maxWarnings)
+  return {profile, connectors, summary: {...summary, ...(maxWarnings === undefined ? {} : {maxWarnings}), passed}}
+}
+
+/** Runs the rules over one loaded connector with the project's settings for its folder. */
+export function validateLoaded(connector: Connector, settings: ValidationSettings, forced: Profile | undefined, fallback: Profile, cwd: string): ConnectorValidation {
+  const own = settingsFor(settings, connector.dir)
+  const profile = forced ?? own.profile ?? fallback
+  const findings = checkConnector(connector, {profile, levels: own.levels, ruleOptions: own.options, cwd})
+  return {path: displayPath(connector.dir, cwd), name: connector.folderName, profile, findings, summary: count(findings)}
+}
+
+export function count(findings: readonly Finding[]): Counts {
+  const counts = {errors: 0, warnings: 0, infos: 0}
+  for (const f of findings) {
+    if (f.severity === 'error') counts.errors++
+    else if (f.severity === 'warning') counts.warnings++
+    else counts.infos++
+  }
+  return counts
+}
