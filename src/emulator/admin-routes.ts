@@ -2,6 +2,7 @@ import type {EmulatorContext} from './context.js'
 import {FaultSpecError} from './faults.js'
 import {HttpError, json, noContent, type EmulatorRequest, type EmulatorResponse} from './http.js'
 import {approveDeviceCodeInStore, DeviceCodeError} from './identity/device-codes.js'
+import {signJwt} from './identity/jwt.js'
 import {buildEmulatorInfo} from './info.js'
 import type {RouteDefinition} from './router.js'
 import {secretMatches} from './state/keys.js'
@@ -19,6 +20,7 @@ export function adminRoutes(): RouteDefinition[] {
     route('POST', '/_emulator/devicecodes/approve', 'admin.devicecodes.approve', approve),
     route('POST', '/_emulator/reset', 'admin.reset', reset),
     route('POST', '/_emulator/connectors/{environment}/{name}/verify-secret', 'admin.connectors.verify-secret', verifySecret),
+    route('POST', '/_emulator/connectors/{environment}/{name}/managed-identity-token', 'admin.connectors.managed-identity-token', managedIdentityToken),
     route('GET', '/_emulator/faults', 'admin.faults.get', async (_req, ctx) => json(200, {plan: ctx.runtime.faults() ?? null})),
     route('PUT', '/_emulator/faults', 'admin.faults.put', putFaults),
     route('DELETE', '/_emulator/faults', 'admin.faults.delete', async (_req, ctx) => (ctx.runtime.setFaults(undefined), noContent())),
@@ -67,6 +69,21 @@ async function verifySecret(req: EmulatorRequest, ctx: EmulatorContext): Promise
   if (!record) throw adminError(404, 'NotFound', `No connector ${req.params.name} in environment ${req.params.environment}.`)
   const entry = typeof body.pointer === 'string' ? record.secrets.find((s) => s.pointer === body.pointer) : record.secrets[0]
   return json(200, {pointer: entry?.pointer ?? null, matches: entry ? secretMatches(ctx.keys, body.secret, entry.digest) : false})
+}
+
+/**
+ * What the connector runtime presents when a managed-identity connector calls its API: a token issued for the
+ * connector's managed identity (its issuer and subject) with the token-exchange audience, signed with the
+ * emulator's key. Used as a client assertion on the client app, it succeeds only when the app has a federated
+ * credential for that issuer and subject — so tests can check that `cc` configured the app correctly.
+ */
+async function managedIdentityToken(req: EmulatorRequest, ctx: EmulatorContext): Promise<EmulatorResponse> {
+  const record = (await ctx.store.list<ConnectorRecord>(collections.connectors(req.params.environment!))).find((c) => c.name.toLowerCase() === req.params.name!.toLowerCase())
+  if (!record) throw adminError(404, 'NotFound', `No connector ${req.params.name} in environment ${req.params.environment}.`)
+  if (!record.managedIdentity) throw adminError(409, 'NotManagedIdentity', `The connector ${record.name} does not use managed identity.`)
+  const now = Math.floor(ctx.now() / 1000)
+  const token = signJwt({iss: record.managedIdentity.issuer, sub: record.managedIdentity.subject, aud: 'api://AzureADTokenExchange', iat: now, nbf: now, exp: now + 600}, ctx.keys.signing)
+  return json(200, {token, issuer: record.managedIdentity.issuer, subject: record.managedIdentity.subject, audience: 'api://AzureADTokenExchange'})
 }
 
 async function reset(_req: EmulatorRequest, ctx: EmulatorContext): Promise<EmulatorResponse> {

@@ -11,6 +11,7 @@ import {findRunningEmulator, removeDiscoveryFile, writeDiscoveryFile} from './di
 import {FaultInjector, FaultSpecError, parseFaultSpec, type FaultPlan} from './faults.js'
 import {approveDeviceCodeInStore, DeviceCodeError, type ApproveResult} from './identity/device-codes.js'
 import {dataverseRoutes} from './dataverse/routes.js'
+import {graphRoutes} from './graph/routes.js'
 import {identityRoutes} from './identity/routes.js'
 import {blobRoutes} from './platform/blob-routes.js'
 import {environmentRoutes} from './platform/environment-routes.js'
@@ -177,7 +178,7 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
 }
 
 function buildRouter(): Router {
-  return new Router().add(...adminRoutes(), ...identityRoutes(), ...environmentRoutes(), ...powerAppsRoutes(), ...blobRoutes(), ...dataverseRoutes())
+  return new Router().add(...adminRoutes(), ...identityRoutes(), ...environmentRoutes(), ...powerAppsRoutes(), ...blobRoutes(), ...dataverseRoutes(), ...graphRoutes())
 }
 
 /**

@@ -106,3 +106,77 @@ describe('@azure/identity against the emulator', () => {
     }
   })
 })
+
+describe('federated credentials with ClientAssertionCredential', () => {
+  it('exchanges another issuer\'s token (OIDC discovery + JWKS on loopback) for a matching federated credential', async () => {
+    const {ClientAssertionCredential} = await import('@azure/identity')
+    const {generateKeyPairSync, createSign} = await import('node:crypto')
+    const {createServer} = await import('node:http')
+    const {privateKey, publicKey} = generateKeyPairSync('rsa', {modulusLength: 2048})
+    const server = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json')
+      if (req.url === '/.well-known/openid-configuration') res.end(JSON.stringify({issuer, jwks_uri: `${issuer}/keys`}))
+      else if (req.url === '/keys') res.end(JSON.stringify({keys: [{...publicKey.export({format: 'jwk'}), kid: 'test-key', use: 'sig', alg: 'RS256'}]}))
+      else res.writeHead(404).end('{}')
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const issuer = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`
+    const sign = (claims: Record<string, unknown>) => {
+      const encode = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url')
+      const input = `${encode({alg: 'RS256', typ: 'JWT', kid: 'test-key'})}.${encode(claims)}`
+      return `${input}.${createSign('RSA-SHA256').update(input).sign(privateKey).toString('base64url')}`
+    }
+    try {
+      const subject = 'repo:contoso/connectors:ref:refs/heads/main'
+      const graphToken = (await new ClientSecretCredential(tenant.id, ciApp.appId, ciApp.secret!, await options()).getToken(scopes.graph)).token
+      const created = await call(`${emulator.url}/v1.0/applications(appId='${ciApp.appId}')/federatedIdentityCredentials`, {
+        token: graphToken,
+        method: 'POST',
+        body: {name: 'github-main', issuer, subject, audiences: ['api://AzureADTokenExchange']},
+      })
+      expect(created.status).toBe(201)
+      const assertion = (sub: string) => async () => {
+        const now = Math.floor(Date.now() / 1000)
+        return sign({iss: issuer, sub, aud: 'api://AzureADTokenExchange', iat: now, nbf: now, exp: now + 300})
+      }
+      const credential = new ClientAssertionCredential(tenant.id, ciApp.appId, assertion(subject), await options())
+      const token = await credential.getToken(scopes.powerApps)
+      expect(claimsOf(token.token)).toMatchObject({appid: ciApp.appId, aud: 'https://service.powerapps.com/'})
+      const wrong = new ClientAssertionCredential(tenant.id, ciApp.appId, assertion('repo:contoso/connectors:ref:refs/heads/other'), await options())
+      await expect(wrong.getToken(scopes.powerApps)).rejects.toThrow(/AADSTS700213/)
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
+  })
+
+  it('accepts a connector managed-identity token on the client app once cc added the federated credential', async () => {
+    const {ClientAssertionCredential} = await import('@azure/identity')
+    const {sampleConnectorApp} = await import('../../src/emulator/seed-identities.js')
+    const powerApps = (await new ClientSecretCredential(tenant.id, ciApp.appId, ciApp.secret!, await options()).getToken(scopes.powerApps)).token
+    const created = await call(`${emulator.url}/providers/Microsoft.PowerApps/apis?api-version=2016-11-01&$filter=environment eq '${devEnv.id}'`, {
+      token: powerApps,
+      method: 'POST',
+      body: {
+        properties: {
+          environment: {name: devEnv.id},
+          openApiDefinition: {swagger: '2.0', info: {title: 'ARM via MI', version: '1'}, host: 'management.azure.com', paths: {}},
+          connectionParameters: {token: {type: 'oauthSetting', oAuthSettings: {identityProvider: 'aad', clientId: sampleConnectorApp.appId, properties: {UseManagedIdentity: 'True'}}}},
+        },
+      },
+    })
+    const mi = created.body.properties.managedIdentity
+    const runtime = await call(`${emulator.url}/_emulator/connectors/${devEnv.id}/${created.body.name}/managed-identity-token`, {method: 'POST'})
+    const bridged = async () => new ClientAssertionCredential(tenant.id, sampleConnectorApp.appId, async () => runtime.body.token, await options())
+    await expect((await bridged()).getToken('https://management.azure.com//.default')).rejects.toThrow(/AADSTS700211/)
+    const graphToken = (await new ClientSecretCredential(tenant.id, ciApp.appId, ciApp.secret!, await options()).getToken(scopes.graph)).token
+    const fic = await call(`${emulator.url}/v1.0/applications(appId='${sampleConnectorApp.appId}')/federatedIdentityCredentials(name='arm-via-mi-dev')`, {
+      token: graphToken,
+      method: 'PATCH',
+      headers: {prefer: 'create-if-missing'},
+      body: {issuer: mi.issuer, subject: mi.subject, audiences: ['api://AzureADTokenExchange']},
+    })
+    expect(fic.status).toBe(201)
+    const token = await (await bridged()).getToken('https://management.azure.com//.default')
+    expect(claimsOf(token.token)).toMatchObject({appid: sampleConnectorApp.appId, aud: 'https://management.azure.com/'})
+  })
+})

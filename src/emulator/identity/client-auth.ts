@@ -53,8 +53,9 @@ export async function authenticateClient(
     }
     const jwt = decodeJwt(assertion)
     if (!jwt) throw aadError(req, 400, 'invalid_request', 50027, 'JWT token is invalid or malformed.')
-    const certificate = jwt.header['x5t#S256'] ?? jwt.header.x5t
-    if (typeof certificate === 'string') {
+    // A client's own assertion (certificate) is issued by the client itself (iss = sub = client id); anything
+    // else is another issuer's token presented for a federated credential.
+    if (jwt.payload.iss === app.appId || jwt.payload.iss === clientId) {
       await checkCertificateAssertion(req, ctx, app, jwt, tenant)
       return {app, proof: 'certificate'}
     }
