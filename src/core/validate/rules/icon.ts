@@ -1,3 +1,5 @@
+import {inflateSync} from 'node:zlib'
+
 import {defineRules, type RuleFamily} from '../rule.js'
 import {publisherKind} from './properties.js'
 
@@ -14,7 +16,7 @@ export const R = defineRules({
     id: 'icon/background',
     severity: 'warning',
     profile: 'certification',
-    description: 'The icon background is opaque, not white and not #007ee5, and the same colour as iconBrandColor (checked on the corner pixel of uncompressed-palette and RGB PNGs).',
+    description: 'The icon background (its top-left pixel) is opaque, not white and not #007ee5, and the same colour as iconBrandColor.',
   },
   ipNone: {
     id: 'icon/ip-none',
@@ -67,8 +69,52 @@ export const icon: RuleFamily = {
     if (png.width !== 230 || png.height !== 230 || file.bytes.length >= 1_048_576) {
       ctx.report(R.size, {file: 'icon'}, `the icon is ${png.width}×${png.height} pixels${file.bytes.length >= 1_048_576 ? ' and over 1 MB' : ''}; certification expects 230×230`)
     }
-    if (png.colorType === 4 || png.colorType === 6) {
-      ctx.report(R.background, {file: 'icon'}, 'the icon has an alpha channel; certification expects an opaque background in the brand colour', {fix: 'Flatten the icon onto a background of iconBrandColor.'})
+    if (!ctx.on(R.background)) return
+    const corner = cornerPixel(file.bytes, png)
+    if (!corner) return
+    const hex = `#${corner.rgb.map((v) => v.toString(16).padStart(2, '0')).join('')}`
+    const brand = typeof ctx.properties?.iconBrandColor === 'string' ? ctx.properties.iconBrandColor.toLowerCase() : undefined
+    if (corner.alpha < 255) {
+      ctx.report(R.background, {file: 'icon'}, `the icon background is ${corner.alpha === 0 ? 'transparent' : 'semi-transparent'}; certification expects an opaque background`, {fix: 'Flatten the icon onto a background of iconBrandColor.'})
+    } else if (hex === '#ffffff' || hex === '#007ee5') {
+      ctx.report(R.background, {file: 'icon'}, `the icon background is ${hex}, which certification does not allow`)
+    } else if (brand && /^#[0-9a-f]{6}$/.test(brand) && hex !== brand) {
+      ctx.report(R.background, {file: 'icon'}, `the icon background is ${hex} but iconBrandColor is ${brand}; they should be the same`)
     }
   },
+}
+
+/**
+ * The colour of the top-left pixel. For the first pixel of the first row every PNG filter adds zero, so the
+ * inflated bytes after the filter byte are the pixel itself; palette images look the colour up in PLTE/tRNS.
+ */
+export function cornerPixel(bytes: Uint8Array, png: PngInfo): {rgb: [number, number, number]; alpha: number} | undefined {
+  if (png.bitDepth !== 8 || ![2, 3, 6].includes(png.colorType)) return undefined
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const data: Uint8Array[] = []
+  let palette: Uint8Array | undefined
+  let transparency: Uint8Array | undefined
+  for (let offset = 8; offset + 8 <= bytes.length; ) {
+    const length = view.getUint32(offset)
+    const type = String.fromCharCode(...bytes.subarray(offset + 4, offset + 8))
+    const body = bytes.subarray(offset + 8, offset + 8 + length)
+    if (type === 'IDAT') data.push(body)
+    else if (type === 'PLTE') palette = body
+    else if (type === 'tRNS') transparency = body
+    else if (type === 'IEND') break
+    offset += 12 + length
+  }
+  let raw: Uint8Array
+  try {
+    raw = inflateSync(Buffer.concat(data))
+  } catch {
+    return undefined
+  }
+  if (png.colorType === 3) {
+    const index = raw[1]
+    if (index === undefined || !palette || palette.length < index * 3 + 3) return undefined
+    return {rgb: [palette[index * 3]!, palette[index * 3 + 1]!, palette[index * 3 + 2]!], alpha: transparency && index < transparency.length ? transparency[index]! : 255}
+  }
+  if (raw.length < (png.colorType === 6 ? 5 : 4)) return undefined
+  return {rgb: [raw[1]!, raw[2]!, raw[3]!], alpha: png.colorType === 6 ? raw[4]! : 255}
 }
