@@ -100,3 +100,15 @@ export function writeSimpleConnector(dir: string, options: {title?: string; host
   if (options.script !== undefined) writeFileSync(join(dir, 'script.csx'), options.script)
   if (options.icon !== false) writeFileSync(join(dir, 'icon.png'), tinyPng)
 }
+
+/**
+ * Environment overrides for runCommand: an emulator, a fresh config folder (oclif reads CC_CONFIG_DIR when the
+ * command loads its Config), and no Azure credentials or CC_ENV from the outer shell.
+ */
+export function commandEnv(emulatorUrl: string, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = {CC_EMULATOR_URL: emulatorUrl, CC_CONFIG_DIR: tempDir('cc-cmd-config-')}
+  for (const key of Object.keys(process.env)) {
+    if (/^(AZURE_|ACTIONS_ID_TOKEN|SYSTEM_ACCESSTOKEN|CC_ENV$|CC_AUTH$|CC_CLOUD$|CC_TENANT$|DEBUG$)/.test(key)) env[key] = undefined
+  }
+  return {...env, ...extra}
+}
