@@ -160,3 +160,22 @@ export function solutionTestContext(cwd: string): CoreContext & {warnings: strin
     reporter: {step() {}, progress() {}, debug() {}, warn: (message: string) => warnings.push(message)},
   }
 }
+
+/**
+ * A flow solution as an export has it, made from the files of a connector solution: the same connector plus one
+ * cloud flow (a `Workflow` in customizations.xml and its definition under Workflows/).
+ */
+export function flowSolutionFiles(connectorSolution: ReadonlyArray<{path: string; data: string | Buffer}>, uniqueName = 'ContosoFlows'): Array<{path: string; data: string | Buffer}> {
+  const flowFile = 'Workflows/ListPayments-7D1E3C52-8A4B-4F0E-9C1D-2B3A4C5D6E7F.json'
+  return [
+    ...connectorSolution.map((f) => {
+      if (f.path === 'customizations.xml') {
+        const workflow = `<Workflows><Workflow WorkflowId="{7d1e3c52-8a4b-4f0e-9c1d-2b3a4c5d6e7f}" Name="List payments"><JsonFileName>/${flowFile}</JsonFileName><Type>1</Type><Category>5</Category><StateCode>1</StateCode></Workflow></Workflows>`
+        return {path: f.path, data: String(f.data).replace(/<Workflows\s*\/>/, workflow)}
+      }
+      if (f.path === 'solution.xml') return {path: f.path, data: String(f.data).replace(/<UniqueName>[^<]*<\/UniqueName>/, `<UniqueName>${uniqueName}</UniqueName>`)}
+      return f
+    }),
+    {path: flowFile, data: JSON.stringify({properties: {definition: {triggers: {}, actions: {}}}})},
+  ]
+}

@@ -29,7 +29,8 @@ export interface PreparedSolution {
   project: ProjectFile | undefined
   config: SolutionConfig
   files: SolutionFile[]
-  connectors: Array<{folder: string; connector: SolutionConnector}>
+  /** Each connector: its folder as shown, the loaded folder and its solution component. */
+  connectors: Array<{folder: string; source: Connector; connector: SolutionConnector}>
   environmentVariables: EnvVarDefinition[]
   /** Present when the solution has environment variables. */
   deploymentSettings?: DeploymentSettings
@@ -81,7 +82,7 @@ export async function prepareSolution(options: PrepareSolutionOptions, context: 
       })
     }
     names.set(built.connector.name, source.dir)
-    connectors.push({folder: displayPath(source.dir, context.cwd), connector: built.connector})
+    connectors.push({folder: displayPath(source.dir, context.cwd), source, connector: built.connector})
     definitions.push(...built.envVars)
   }
   const environmentVariables = mergeEnvVarDefinitions(definitions)
