@@ -33,6 +33,9 @@ export interface SolutionInfo {
   publisherUniqueName?: string
 }
 
+/** Every column cc reads when pulling a connector (`iconblob` is returned only when selected). */
+export const connectorContentColumns = ['connectorid', 'name', 'displayname', 'description', 'connectortype', 'openapidefinition', 'connectionparameters', 'connectionparametersets', 'policytemplateinstances', 'iconbrandcolor', 'iconblob', 'customcodeblobcontent', 'scriptoperations', 'capabilities', 'connectorinternalid'] as const
+
 export const connectorListColumns = ['connectorid', 'name', 'displayname', 'connectorinternalid', 'connectortype', 'ismanaged', 'modifiedon', 'createdon', 'description'] as const
 
 /** The Dataverse Web API (v9.2) of one organisation: the connector table, solutions and publishers. */
@@ -56,7 +59,7 @@ export class DataverseClient {
       this.http,
       {
         path: this.path('connectors'),
-        query: {$select: connectorListColumns.join(','), $filter: 'connectortype eq 1', $orderby: 'displayname asc'},
+        query: {$select: connectorListColumns.join(','), $filter: 'connectortype eq 1'},
         headers: {prefer: 'odata.maxpagesize=500'},
         purpose: 'listing connectors',
       },
@@ -118,12 +121,21 @@ export class DataverseClient {
   async getSolution(uniqueName: string): Promise<SolutionInfo | undefined> {
     const body = await this.http.get<{value?: Array<Record<string, unknown>>}>(
       this.path('solutions'),
-      {$select: 'solutionid,uniquename,friendlyname,ismanaged', $filter: `uniquename eq '${odataString(uniqueName)}'`, $expand: 'publisherid($select=customizationprefix,uniquename)'},
+      {$select: 'solutionid,uniquename,friendlyname,ismanaged,_publisherid_value', $filter: `uniquename eq '${odataString(uniqueName)}'`},
       {purpose: `reading solution ${uniqueName}`},
     )
     const row = body.value?.[0]
     if (!row) return undefined
-    const publisher = row.publisherid as {customizationprefix?: string; uniquename?: string} | undefined
+    const publisherId = typeof row._publisherid_value === 'string' ? row._publisherid_value : undefined
+    const publisher = publisherId
+      ? (
+          await this.http.get<{value?: Array<{customizationprefix?: string; uniquename?: string}>}>(
+            this.path('publishers'),
+            {$select: 'publisherid,customizationprefix,uniquename', $filter: `publisherid eq ${publisherId}`},
+            {purpose: `reading the publisher of solution ${uniqueName}`},
+          )
+        ).value?.[0]
+      : undefined
     return {
       solutionid: String(row.solutionid),
       uniquename: String(row.uniquename),

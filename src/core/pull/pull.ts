@@ -1,7 +1,7 @@
 import {readdir, readFile} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
 
-import type {ConnectorRow} from '../clients/dataverse.js'
+import {connectorContentColumns, type ConnectorRow} from '../clients/dataverse.js'
 import {downloadBlob} from '../clients/blob-storage.js'
 import {type ApiRegistration, isCustomApi} from '../clients/powerapps-rp.js'
 import {assignFileRoles, CanonicalFile} from '../connector/layout.js'
@@ -126,11 +126,11 @@ async function findRegistration(session: Session, env: ResolvedEnvironment, want
 
 async function fromDataverse(session: Session, env: ResolvedEnvironment, wanted: string): Promise<PulledConnector> {
   const dataverse = await session.dataverse()
-  let row: ConnectorRow | undefined = /^[0-9a-f-]{36}$/i.test(wanted) ? await dataverse.getConnector(wanted) : undefined
+  let row: ConnectorRow | undefined = /^[0-9a-f-]{36}$/i.test(wanted) ? await dataverse.getConnector(wanted, connectorContentColumns) : undefined
   if (!row) {
     const rows = await dataverse.findConnectors({name: wanted, displayName: wanted, internalId: wanted}, ['connectorid'])
     if (rows.length > 1) throw new CcError(`${rows.length} Dataverse connectors match "${wanted}".`, {code: 'CONNECTOR_AMBIGUOUS', suggestions: [`cc pull --env ${env.ref} --connector ${rows[0]!.connectorid}`]})
-    if (rows[0]) row = await dataverse.getConnector(rows[0].connectorid)
+    if (rows[0]) row = await dataverse.getConnector(rows[0].connectorid, connectorContentColumns)
   }
   if (!row) throw new CcError(`There is no connector "${wanted}" in the Dataverse of ${env.displayName ?? env.environmentId}.`, {code: 'CONNECTOR_NOT_FOUND', suggestions: [`cc connector list --env ${env.ref} --target dataverse`]})
   const json = (column: keyof ConnectorRow): unknown => {

@@ -37,4 +37,21 @@ describe('listing against the emulator', () => {
     expect(result.connectors.every((c) => c.name?.startsWith('shared_echo-20'))).toBe(true)
     expect(ctx.steps.filter((s) => s.startsWith('Listing connectors'))).toEqual(['Listing connectors (2 so far)', 'Listing connectors (4 so far)', 'Listing connectors (5 so far)'])
   })
+
+  it('lists the rows of the Dataverse connector table, every page', async () => {
+    const emulator = await startTestEmulator({pageSize: 2})
+    const ctx = testContext({emulatorUrl: emulator.url})
+    for (const title of ['Delta Feed', 'Alpha Feed', 'Gamma Feed']) {
+      writeSimpleConnector(join(ctx.cwd, title), {title})
+      await pushConnector({path: title, env: 'local', target: 'dataverse', remember: false}, ctx)
+    }
+    const result = await listConnectors({env: 'local', target: 'dataverse'}, ctx)
+    expect(result.source).toBe('dataverse')
+    expect(result.connectors.map((c) => [c.displayName, c.logicalName])).toEqual([
+      ['Alpha Feed', 'new_alpha-20feed'],
+      ['Delta Feed', 'new_delta-20feed'],
+      ['Gamma Feed', 'new_gamma-20feed'],
+    ])
+    expect(result.connectors.every((c) => /^[0-9a-f-]{36}$/.test(c.dataverseId ?? '') && c.name?.startsWith('shared_'))).toBe(true)
+  })
 })
