@@ -97,6 +97,8 @@ export interface SampleConnectorOptions {
   script?: boolean
   icon?: boolean
   clientSecret?: string | null
+  /** Add what the certification profile of cc validate asks for (contact, connector metadata, descriptions). */
+  certifiable?: boolean
 }
 
 /**
@@ -118,6 +120,21 @@ export function writeSampleConnector(dir: string, options: SampleConnectorOption
     },
     securityDefinitions: {oauth2: {type: 'oauth2', flow: 'accessCode', authorizationUrl: 'https://login.windows.net/common/oauth2/authorize', tokenUrl: 'https://login.windows.net/common/oauth2/authorize', scopes: {}}},
   }
+  if (options.certifiable) {
+    Object.assign(swagger.info, {title: options.title ?? 'Contoso Payments', contact: {name: 'Contoso support', url: 'https://contoso.com/support', email: 'support@contoso.com'}})
+    Object.assign(swagger, {
+      'x-ms-connector-metadata': [
+        {propertyName: 'Website', propertyValue: 'https://contoso.com'},
+        {propertyName: 'Privacy policy', propertyValue: 'https://contoso.com/privacy'},
+        {propertyName: 'Categories', propertyValue: 'Finance'},
+      ],
+    })
+    swagger.paths['/payments'].get = {...swagger.paths['/payments'].get, description: 'Lists the payments of the account.'} as typeof swagger.paths['/payments']['get']
+    Object.assign(swagger.paths['/refunds'].post, {
+      description: 'Creates a refund for a payment.',
+      responses: {'201': {description: 'Created', schema: {type: 'object', properties: {id: {type: 'string', description: 'Refund id', 'x-ms-summary': 'Refund ID'}}}}},
+    })
+  }
   const oauth = (secret: string | null | undefined) => ({
     identityProvider: 'aad',
     clientId: '5c0b6a1e-2f3d-4e8a-9b7c-0d1e2f3a4b5c',
@@ -134,7 +151,7 @@ export function writeSampleConnector(dir: string, options: SampleConnectorOption
     },
   })
   const properties: Record<string, unknown> = {
-    connectionParameters: {token: {type: 'oauthSetting', oAuthSettings: oauth(options.clientSecret === undefined ? 's3cret-value' : options.clientSecret)}},
+    connectionParameters: {token: {type: 'oauthSetting', oAuthSettings: oauth(options.clientSecret === undefined ? (options.certifiable ? undefined : 's3cret-value') : options.clientSecret)}},
     iconBrandColor: '#0f6cbd',
     capabilities: ['actions'],
     policyTemplateInstances: [{templateId: 'setheader', title: 'Set version', parameters: {'x-ms-apimTemplateParameter.name': 'api-version', 'x-ms-apimTemplateParameter.value': '2024-01-01'}}],

@@ -3,6 +3,10 @@ import {join} from 'node:path'
 
 import type {Connector, Swagger} from '../connector/types.js'
 import {CcError} from '../errors.js'
+import {ExitCode} from '../exit-codes.js'
+import type {ProjectFile} from '../project/project-file.js'
+import {readValidationSettings} from '../validate/config.js'
+import {validateLoaded} from '../validate/validate.js'
 import {openZip} from '../zip/read.js'
 import {contentTypesPath, renderContentTypes} from './content-types.js'
 import {connectorFolder} from './customizations.js'
@@ -141,4 +145,27 @@ export async function certificationIntro(connector: Connector, explicit?: string
   lines.push('', '## Obtaining credentials', '', '(How a user gets the credentials the connection asks for.)', '')
   lines.push('## Known issues and limitations', '', '(None known.)', '')
   return {text: lines.join('\n'), source: 'generated', generated: true}
+}
+
+/**
+ * The certification profile of `cc validate` over the connectors about to be packaged (cc.yaml rule levels
+ * apply). Errors stop packaging with VALIDATION_FAILED (exit 3), as the base profile's pre-flight does.
+ */
+export function certificationPreflight(connectors: readonly Connector[], project: ProjectFile | undefined, cwd: string): void {
+  const settings = readValidationSettings(project)
+  const errors = connectors.flatMap((c) => validateLoaded(c, settings, 'certification', 'certification', cwd).findings.filter((f) => f.severity === 'error'))
+  if (errors.length === 0) return
+  const first = errors[0]!
+  const shown = errors.slice(0, 5).map((e) => `${e.file}:${e.line}:${e.column} ${e.message} (${e.ruleId})`)
+  throw new CcError(
+    `The certification profile found ${errors.length} error${errors.length === 1 ? '' : 's'}:\n  ${shown.join('\n  ')}${errors.length > 5 ? `\n  … and ${errors.length - 5} more` : ''}`,
+    {
+      code: 'VALIDATION_FAILED',
+      exitCode: ExitCode.findings,
+      file: first.file,
+      line: first.line,
+      column: first.column,
+      suggestions: ['cc validate <connector> --profile certification to see every finding with a fix hint', 'or pass --no-validate to skip this check'],
+    },
+  )
 }

@@ -118,7 +118,7 @@ export async function packageCertification(options: CertificationPackageOptions,
   if (options.managed) {
     throw new UsageError('Certification takes unmanaged solutions only.', {code: 'CERTIFICATION_MANAGED', suggestions: ['Leave out --managed for --kind certification.']})
   }
-  const prepared = await prepareSolution({...options, managed: false}, context)
+  const prepared = await prepareSolution({...options, managed: false, profile: 'certification'}, context)
   const spec = prepared.resolved.spec
   const project = prepared.project
   const fromProject = (path: string | undefined) => (path === undefined ? undefined : project ? resolve(project.dir, path) : resolve(context.cwd, path))

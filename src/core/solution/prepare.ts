@@ -8,6 +8,7 @@ import {displayPath} from '../fs/paths.js'
 import {loadProjectFile, type ProjectFile} from '../project/project-file.js'
 import {preflightValidate} from '../validate/preflight.js'
 import {solutionFiles} from './build.js'
+import {certificationPreflight} from './certification.js'
 import {buildSolutionConnector} from './connector.js'
 import {connectorFilePaths} from './customizations.js'
 import {deploymentSettings, type DeploymentSettings, mergeEnvVarDefinitions} from './env-vars.js'
@@ -19,6 +20,8 @@ export interface PrepareSolutionOptions extends SolutionFlags {
   connectors: readonly string[]
   /** Skip the pre-flight validation (broken JSON is then packaged from its tolerant reading, with a warning). */
   noValidate?: boolean
+  /** The validation profile of the pre-flight check: base (default) or certification. */
+  profile?: 'base' | 'certification'
   /** The project file to read `solution:` from; found from the current folder when not given (null: none). */
   project?: ProjectFile | null
 }
@@ -57,7 +60,10 @@ export async function prepareSolution(options: PrepareSolutionOptions, context: 
     loaded.push(await loadConnector(resolve(context.cwd, dir)))
   }
   context.reporter.progress(loaded.length, loaded.length, 'Reading connectors')
-  if (!options.noValidate) await preflightValidate(loaded, {cwd: context.cwd})
+  if (!options.noValidate) {
+    if (options.profile === 'certification') certificationPreflight(loaded, project, context.cwd)
+    else await preflightValidate(loaded, {cwd: context.cwd})
+  }
 
   const titles = loaded.map((c) => {
     const title = c.apiDefinition?.value?.info?.title

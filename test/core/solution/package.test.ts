@@ -140,7 +140,7 @@ describe('packageSolution', () => {
 describe('packageCertification', () => {
   async function setup() {
     const root = tempDir()
-    writeSampleConnector(join(root, 'payments'))
+    writeSampleConnector(join(root, 'payments'), {certifiable: true})
     const prepared = await prepareSolution({connectors: ['payments'], publisherPrefix: 'contoso', project: null}, solutionTestContext(root))
     writeFileSync(join(root, 'ContosoFlows_1_0_0_0.zip'), await zipToBuffer(flowSolutionFiles(prepared.files)))
     return root
@@ -192,7 +192,7 @@ describe('packageCertification', () => {
     expect(again.sha256).toBe(result.sha256)
     const unpacked = await unpackSolution({zip: result.file, out: 'back'}, solutionTestContext(root))
     expect(unpacked.source).toBe('cert/ContosoPayments_1_0_0_0_certification.zip!/ContosoPayments_1_0_0_0_package.zip!/PkgAssets/ContosoPayments_1_0_0_0.zip')
-    expect(unpacked.connectors.map((c) => c.name)).toEqual(['contoso_contoso-20payments-20api'])
+    expect(unpacked.connectors.map((c) => c.name)).toEqual(['contoso_contoso-20payments'])
   })
 
   it('says what is missing without a flow solution, and the validator agrees', async () => {
@@ -207,9 +207,25 @@ describe('packageCertification', () => {
     expect(validation.ok).toBe(false)
     expect(validation.messages[0]).toContain("should contain only connector and flow solution zip files (found 1)")
     const intro = String((await readZip(join(root, result.file))).get('intro.md'))
-    expect(intro).toContain('# Contoso Payments API')
+    expect(intro).toContain('# Contoso Payments\n')
     expect(intro).toContain('- **List payments** (`ListPayments`)')
     expect(intro).toContain('## Obtaining credentials')
+  })
+
+  it('runs the certification profile of cc validate first', async () => {
+    const root = tempDir()
+    writeSampleConnector(join(root, 'payments'))
+    const refused = await failure(packageCertification({connectors: ['payments'], publisherPrefix: 'contoso', project: null}, solutionTestContext(root)))
+    expect(refused.code).toBe('VALIDATION_FAILED')
+    expect(refused.exitCode).toBe(3)
+    expect(refused.message).toContain('(metadata/present)')
+    expect(refused.message).toContain('(info/title-words)')
+    expect(refused.message).toMatch(/… and \d+ more/)
+    expect(refused.suggestions[0]).toContain('--profile certification')
+    // The base profile lets the same connector through as a plain solution.
+    expect((await packageSolution({connectors: ['payments'], publisherPrefix: 'contoso', project: null}, solutionTestContext(root))).kind).toBe('solution')
+    const skipped = await packageCertification({connectors: ['payments'], publisherPrefix: 'contoso', project: null, noValidate: true}, solutionTestContext(root))
+    expect(skipped.complete).toBe(false)
   })
 
   it('refuses a flow solution that is not one, managed solutions, and a missing intro', async () => {
