@@ -138,7 +138,8 @@ async function list(req: EmulatorRequest, ctx: EmulatorContext): Promise<Emulato
 }
 
 async function findConnector(ctx: EmulatorContext, env: EnvironmentRecord, name: string): Promise<ConnectorRecord | undefined> {
-  return (await listConnectors(ctx, env.id)).find((c) => c.name.toLowerCase() === name.toLowerCase())
+  const exact = await ctx.store.get<ConnectorRecord>(collections.connectors(env.id), name)
+  return exact ?? (await listConnectors(ctx, env.id)).find((c) => c.name.toLowerCase() === name.toLowerCase())
 }
 
 function notFound(name: string, env: EnvironmentRecord): never {

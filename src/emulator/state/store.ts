@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto'
-import {mkdir, open, readdir, readFile, rm, stat} from 'node:fs/promises'
+import {mkdir, open, readdir, readFile, rename, rm, stat, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {writeFileAtomic} from '../../core/fs/atomic.js'
@@ -25,7 +25,8 @@ export class Store {
   /** Every record of a collection, in key order. */
   async list<T>(collection: string): Promise<T[]> {
     const cache = await this.refresh(collection)
-    return [...cache.records.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r.value as T)
+    cache.sorted ??= [...cache.records.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r.value)
+    return cache.sorted.slice() as T[]
   }
 
   /**
@@ -107,6 +108,7 @@ export class Store {
     for (const [collection, changes] of tx.changes) {
       const dir = this.dir(collection)
       const cache = await this.refresh(collection)
+      delete cache.sorted
       for (const [key, value] of changes) {
         const file = fileNameFor(key)
         const path = join(dir, file)
@@ -121,8 +123,11 @@ export class Store {
       touched.add(collection)
     }
     for (const collection of touched) {
+      // The marker only tells other processes to re-read; it needs no flush to disk (the records had theirs).
       const path = join(this.dir(collection), '.version')
-      await writeFileAtomic(path, `${Date.now()}:${process.pid}:${Math.random()}`)
+      const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
+      await writeFile(temp, `${Date.now()}:${process.pid}`)
+      await rename(temp, path)
       const cache = this.caches.get(collection)
       if (cache) cache.stamp = await stampOf(path)
     }
@@ -141,6 +146,8 @@ interface CachedRecord {
 interface CollectionCache {
   stamp: string
   records: Map<string, CachedRecord>
+  /** The values in key order, until the next change. */
+  sorted?: unknown[]
 }
 
 /** The reads and writes of one transaction. Values are plain JSON data; callers must not mutate what they read. */
