@@ -1,4 +1,4 @@
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {basename, join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
@@ -6,10 +6,11 @@ import {afterAll, describe, expect, it} from 'vitest'
 import {loadConnector} from '../../../src/core/connector/load.js'
 import type {CcError} from '../../../src/core/errors.js'
 import {carriedProperties, removeSecrets} from '../../../src/core/solution/connector.js'
+import {packageSolution} from '../../../src/core/solution/package.js'
 import {prepareSolution} from '../../../src/core/solution/prepare.js'
 import {unpackSolution} from '../../../src/core/solution/unpack.js'
 import {corpusConnectors} from '../../helpers/corpus.js'
-import {rawZip, solutionTestContext} from '../../helpers/solution-zip-fixtures.js'
+import {solutionTestContext} from '../../helpers/solution-zip-fixtures.js'
 
 const connectors = corpusConnectors()
 const chunkSize = 60
@@ -46,8 +47,9 @@ describe('every connector of the corpus as a solution, and back', () => {
       const root = join(work, `c${index}`)
       const context = solutionTestContext(root)
       const source = await loadConnector(dir)
-      const prepared = await prepareSolution(
-        {connectors: [dir], publisherPrefix: 'cr1a6', solutionName: 'Corpus', noValidate: true, project: null},
+      const zip = join(work, `c${index}.zip`)
+      const packaged = await packageSolution(
+        {connectors: [dir], publisherPrefix: 'cr1a6', solutionName: 'Corpus', noValidate: true, project: null, out: zip},
         context,
       ).catch((error: Error) => {
         throw new Error(`${dir}: ${error.message}`)
@@ -65,8 +67,6 @@ describe('every connector of the corpus as a solution, and back', () => {
         expect(refused?.line, dir).toBeGreaterThan(0)
         brokenSeen++
       }
-      const zip = join(work, `c${index}.zip`)
-      writeFileSync(zip, rawZip(prepared.files.map((f) => ({name: f.path, data: f.data}))))
       const out = join(work, `c${index}-out`)
       rmSync(out, {recursive: true, force: true})
       const result = await unpackSolution({zip, out}, solutionTestContext(work))
@@ -78,7 +78,7 @@ describe('every connector of the corpus as a solution, and back', () => {
       const properties = (source.apiProperties!.value!.properties ?? {}) as Record<string, unknown>
       expect(json('apiProperties.json').properties, dir).toEqual(meaningOf(properties, Boolean(source.script)))
       // What did not travel is reported, and is exactly what the solution has no place for.
-      const built = prepared.connectors[0]!.connector
+      const built = packaged.connectors[0]!
       const expectedNotCarried = Object.keys(properties).filter(
         (k) => !(carriedProperties as readonly string[]).includes(k) || (k === 'scriptOperations' && !source.script),
       )
