@@ -4,7 +4,7 @@ import {HttpError, json, noContent, type EmulatorRequest, type EmulatorResponse}
 import {approveDeviceCodeInStore, DeviceCodeError} from './identity/device-codes.js'
 import {signJwt} from './identity/jwt.js'
 import {buildEmulatorInfo} from './info.js'
-import type {RouteDefinition} from './router.js'
+import {routesOf, type RouteDefinition} from './router.js'
 import {secretMatches} from './state/keys.js'
 import {collections, type ConnectorRecord} from './state/records.js'
 
@@ -13,7 +13,7 @@ import {collections, type ConnectorRecord} from './state/records.js'
  * approval, reset, and the fault rules in force.
  */
 export function adminRoutes(): RouteDefinition[] {
-  const route = (method: string, path: string, name: string, handler: RouteDefinition['handler']): RouteDefinition => ({method, path, name, service: 'admin', auth: 'none', handler})
+  const route = routesOf('admin', 'none')
   return [
     route('GET', '/_emulator/health', 'admin.health', health),
     route('GET', '/_emulator/info', 'admin.info', info),

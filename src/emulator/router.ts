@@ -31,6 +31,11 @@ export type RouteMatch =
   | {kind: 'method-not-allowed'; allowed: string[]; route: CompiledRoute}
   | {kind: 'not-found'}
 
+/** A route builder for one service: `route(method, path, name, handler)` with the service's prefix, kind and token. */
+export function routesOf(service: ServiceKind, auth: AuthKind, prefix = ''): (method: string, path: string, name: string, handler: Handler) => RouteDefinition {
+  return (method, path, name, handler) => ({method, path: `${prefix}${path}`, name, service, auth, handler})
+}
+
 export class Router {
   private readonly routes: CompiledRoute[] = []
 

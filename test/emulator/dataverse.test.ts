@@ -4,7 +4,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {readZip} from '../../src/core/zip/read.js'
 import {connectorLogicalName, deterministicConnectorId} from '../../src/core/naming/connector-names.js'
-import {appToken, call, devEnv, limitedApp, prodEnv, scopes, startTestEmulator, testEnv, type TestEmulator, userToken} from '../helpers/emulator.js'
+import {appToken, call, devEnv, limitedApp, oauthConnectionParameters, prodEnv, sampleSwagger, scopes, startTestEmulator, testEnv, type TestEmulator, userToken} from '../helpers/emulator.js'
 
 let emulator: TestEmulator
 const tokens: Record<string, string> = {}
@@ -21,24 +21,8 @@ const api = (env: string, path: string) => `${emulator.url}/dataverse/${env}/api
 const dv = (env: string, path: string, init: Parameters<typeof call>[1] = {}) => call(api(env, path), {token: tokens[env], ...init})
 const rp = (name: string, env: string) => call(`${emulator.url}/providers/Microsoft.PowerApps/apis/${name}?api-version=2016-11-01&$filter=environment eq '${env}'`, {token: powerApps})
 
-const swagger = (title: string) => ({swagger: '2.0', info: {title, description: 'd', version: '1.0'}, host: 'api.contoso.com', basePath: '/', schemes: ['https'], paths: {}})
-
-function oauth(managed: boolean, secret?: string) {
-  return {
-    token: {
-      type: 'oauthSetting',
-      oAuthSettings: {
-        identityProvider: 'aad',
-        clientId: '5c0b6a1e-2f3d-4e8a-9b7c-0d1e2f3a4b5c',
-        scopes: [],
-        redirectMode: 'GlobalPerConnector',
-        redirectUrl: 'https://global.consent.azure-apim.net/redirect',
-        properties: {IsFirstParty: 'False', ...(managed ? {UseManagedIdentity: 'True'} : {})},
-        ...(secret ? {clientSecret: secret} : {}),
-      },
-    },
-  }
-}
+const swagger = sampleSwagger
+const oauth = (managed: boolean, secret?: string) => oauthConnectionParameters({managed, ...(secret ? {secret} : {})})
 
 function columns(displayName: string, extra: Record<string, unknown> = {}) {
   const name = connectorLogicalName('contoso', displayName)

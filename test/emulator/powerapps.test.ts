@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {appToken, call, ciApp, devEnv, foreignApp, prodEnv, scopes, startTestEmulator, testEnv, type TestEmulator, userToken} from '../helpers/emulator.js'
+import {appToken, call, ciApp, devEnv, foreignApp, oauthConnectionParameters, prodEnv, sampleSwagger, scopes, startTestEmulator, testEnv, type TestEmulator, userToken} from '../helpers/emulator.js'
 
 let emulator: TestEmulator
 let token: string
@@ -18,35 +18,8 @@ afterAll(async () => emulator.dispose())
 const apis = (env: string, extra = '') => `${emulator.url}/providers/Microsoft.PowerApps/apis?${v}&$filter=${encodeURIComponent(`environment eq '${env}'${extra}`)}`
 const api = (name: string, env: string) => `${emulator.url}/providers/Microsoft.PowerApps/apis/${name}?${v}&$filter=${encodeURIComponent(`environment eq '${env}'`)}`
 
-function swagger(title: string, extra: Record<string, unknown> = {}) {
-  return {
-    swagger: '2.0',
-    info: {title, description: `${title} API`, version: '1.0'},
-    host: 'api.contoso.com',
-    basePath: '/v1',
-    schemes: ['https'],
-    paths: {'/items': {get: {operationId: 'ListItems', summary: 'List items', responses: {200: {description: 'OK'}}}}},
-    ...extra,
-  }
-}
-
-function oauthParameters(managed = false) {
-  return {
-    token: {
-      type: 'oauthSetting',
-      oAuthSettings: {
-        identityProvider: 'aad',
-        clientId: '5c0b6a1e-2f3d-4e8a-9b7c-0d1e2f3a4b5c',
-        scopes: [],
-        redirectMode: 'GlobalPerConnector',
-        redirectUrl: 'https://global.consent.azure-apim.net/redirect',
-        properties: {IsFirstParty: 'False', AzureActiveDirectoryResourceId: 'https://management.azure.com/', IsOnbehalfofLoginSupported: false, ...(managed ? {UseManagedIdentity: 'True'} : {})},
-        customParameters: {loginUri: {value: 'https://login.windows.net'}, tenantId: {value: '8a7f5b2e-3c41-4d6a-9e0f-1b2c3d4e5f60'}},
-        ...(managed ? {} : {clientSecret: 'super-secret-value'}),
-      },
-    },
-  }
-}
+const swagger = sampleSwagger
+const oauthParameters = (managed = false) => oauthConnectionParameters({managed, ...(managed ? {} : {secret: 'super-secret-value'})})
 
 async function createConnector(env: string, title: string, extra: Record<string, unknown> = {}) {
   return call(`${emulator.url}/providers/Microsoft.PowerApps/apis?${v}&$filter=${encodeURIComponent(`environment eq '${env}'`)}`, {

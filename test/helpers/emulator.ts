@@ -145,3 +145,35 @@ export async function identityHttpClient(emulatorUrl: string, log: BridgedReques
 export function authorityHostOf(emulatorUrl: string): string {
   return new URL(emulatorUrl).origin.replace(/^http:/, 'https:')
 }
+
+/** A small valid OpenAPI 2.0 document for connector tests. */
+export function sampleSwagger(title: string, extra: Record<string, unknown> = {}) {
+  return {
+    swagger: '2.0',
+    info: {title, description: `${title} API`, version: '1.0'},
+    host: 'api.contoso.com',
+    basePath: '/v1',
+    schemes: ['https'],
+    paths: {'/items': {get: {operationId: 'ListItems', summary: 'List items', responses: {200: {description: 'OK'}}}}},
+    ...extra,
+  }
+}
+
+/** `connectionParameters` with an Entra ID OAuth `token` (GlobalPerConnector), managed identity or a secret. */
+export function oauthConnectionParameters(options: {managed?: boolean; secret?: string} = {}) {
+  return {
+    token: {
+      type: 'oauthSetting',
+      oAuthSettings: {
+        identityProvider: 'aad',
+        clientId: '5c0b6a1e-2f3d-4e8a-9b7c-0d1e2f3a4b5c',
+        scopes: [] as string[],
+        redirectMode: 'GlobalPerConnector',
+        redirectUrl: 'https://global.consent.azure-apim.net/redirect',
+        properties: {IsFirstParty: 'False', AzureActiveDirectoryResourceId: 'https://management.azure.com/', IsOnbehalfofLoginSupported: false, ...(options.managed ? {UseManagedIdentity: 'True'} : {})},
+        customParameters: {loginUri: {value: 'https://login.windows.net'}, tenantId: {value: tenant.id}},
+        ...(options.secret ? {clientSecret: options.secret} : {}),
+      } as Record<string, unknown>,
+    },
+  }
+}

@@ -5,7 +5,7 @@ import {homeTenant} from '../identity/directory.js'
 import {evaluateFilter, filterProperties, ODataQueryError, paginate, parseFilter, parseSelect, preferredPageSize} from '../odata.js'
 import {blobAccount, principalOf} from '../platform/connectors.js'
 import {deleteConnector} from '../platform/powerapps-routes.js'
-import type {RouteDefinition} from '../router.js'
+import {routesOf, type RouteDefinition} from '../router.js'
 import {uuidFrom} from '../state/seed.js'
 import {
   collections,
@@ -28,13 +28,9 @@ import {importSolution} from './solution-import.js'
  * ImportSolution, ExportSolution, AddSolutionComponent, RemoveSolutionComponent, PublishXml, PublishAllXml.
  */
 export function dataverseRoutes(): RouteDefinition[] {
+  const base = routesOf('dataverse', 'dataverse', '/dataverse/{environment}/api/data/{version}/')
   const route = (method: string, path: string, name: string, handler: (req: EmulatorRequest, org: OrgContext) => Promise<EmulatorResponse>, bodyLimit?: number): RouteDefinition => ({
-    method,
-    path: `/dataverse/{environment}/api/data/{version}/${path}`,
-    name,
-    service: 'dataverse',
-    auth: 'dataverse',
-    handler: async (req, ctx) => handler(req, {...ctx, ...(await orgOf(req, ctx))}),
+    ...base(method, path, name, async (req, ctx) => handler(req, {...ctx, ...(await orgOf(req, ctx))})),
     ...(bodyLimit ? {bodyLimit} : {}),
   })
   return [

@@ -4,7 +4,7 @@ import type {EmulatorContext} from '../context.js'
 import {graphError, json, noContent, type EmulatorRequest, type EmulatorResponse, type HttpError} from '../http.js'
 import {findUser, homeTenant} from '../identity/directory.js'
 import {evaluateFilter, ODataQueryError, paginate, parseFilter, parseSelect} from '../odata.js'
-import type {RouteDefinition} from '../router.js'
+import {routesOf, type RouteDefinition} from '../router.js'
 import {secretDigest} from '../state/keys.js'
 import {collections, type ApplicationRecord, type FederatedCredentialRecord, type ServicePrincipalRecord, type TenantRecord} from '../state/records.js'
 import {keyCredentialFromPem, newApplication} from '../state/seed.js'
@@ -17,7 +17,7 @@ import type {Transaction} from '../state/store.js'
  * delegated scopes plus the user's directory role or app ownership for users.
  */
 export function graphRoutes(): RouteDefinition[] {
-  const route = (method: string, path: string, name: string, handler: RouteDefinition['handler']): RouteDefinition => ({method, path: `/v1.0${path}`, name, service: 'graph', auth: 'graph', handler})
+  const route = routesOf('graph', 'graph', '/v1.0')
   const app = ['/applications/{id}', "/applications(appId='{appId}')"]
   const fic = (base: string) => [`${base}/federatedIdentityCredentials/{fic}`, `${base}/federatedIdentityCredentials(name='{ficName}')`]
   return [

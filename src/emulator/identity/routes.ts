@@ -1,6 +1,6 @@
 import type {EmulatorContext} from '../context.js'
 import {aadError, escapeXml, json, type EmulatorRequest, type EmulatorResponse} from '../http.js'
-import type {RouteDefinition} from '../router.js'
+import {routesOf, type RouteDefinition} from '../router.js'
 import {defaultUser, firstPartyPublicClients, users as seedUsers} from '../seed-identities.js'
 import {collections, type DeviceCodeRecord, type RefreshTokenRecord, type TenantRecord, type UserRecord} from '../state/records.js'
 import {authenticateClient} from './client-auth.js'
@@ -16,6 +16,7 @@ import {
   oidcScopes,
   resolveResource,
   splitScopes,
+  type IssuedAccessToken,
   type ResolvedResource,
   type TokenSubject,
 } from './tokens.js'
@@ -25,7 +26,7 @@ import {
  * use) and the v1 ones (what paconn's ADAL uses), plus a small device-login page.
  */
 export function identityRoutes(): RouteDefinition[] {
-  const route = (method: string, path: string, name: string, handler: RouteDefinition['handler']): RouteDefinition => ({method, path, name, service: 'identity', auth: 'none', handler})
+  const route = routesOf('identity', 'none')
   return [
     route('GET', '/common/discovery/instance', 'identity.instance-discovery', instanceDiscovery),
     route('GET', '/{tenant}/v2.0/.well-known/openid-configuration', 'identity.openid-configuration', (req, ctx) => openIdConfiguration(req, ctx, 'v2')),
@@ -200,17 +201,7 @@ async function clientCredentials(req: EmulatorRequest, ctx: EmulatorContext, ten
   const sp = (await ctx.store.list<{id: string; appId: string; tenantId: string}>(collections.servicePrincipals)).find((s) => s.appId === app.appId && s.tenantId === tenant.id)
   const subject: TokenSubject = {kind: 'app', tenantId: tenant.id, objectId: sp?.id ?? app.id, clientId: app.appId, displayName: app.displayName}
   const issued = await issueAccessToken(ctx, req.origin, subject, resource, {version, permissions})
-  if (version === 'v1') {
-    return tokenJson({
-      token_type: 'Bearer',
-      expires_in: String(issued.expiresIn),
-      ext_expires_in: String(issued.expiresIn),
-      expires_on: String(issued.expiresOn),
-      not_before: String(issued.notBefore),
-      resource: resource.audience,
-      access_token: issued.accessToken,
-    })
-  }
+  if (version === 'v1') return tokenJson(v1TokenBody(issued, resource))
   return tokenJson({token_type: 'Bearer', expires_in: issued.expiresIn, ext_expires_in: issued.expiresIn, access_token: issued.accessToken})
 }
 
@@ -291,20 +282,7 @@ async function userTokens(
   const refresh = newRefreshToken(ctx, user, clientId)
   await ctx.store.transaction(async (tx) => tx.put(collections.refreshTokens, refresh.record.tokenHash, refresh.record))
   const idToken = issueIdToken(ctx, req.origin, user, clientId, version)
-  if (version === 'v1') {
-    return tokenJson({
-      token_type: 'Bearer',
-      scope: issued.scopes.join(' '),
-      expires_in: String(issued.expiresIn),
-      ext_expires_in: String(issued.expiresIn),
-      expires_on: String(issued.expiresOn),
-      not_before: String(issued.notBefore),
-      resource: resource.audience,
-      access_token: issued.accessToken,
-      refresh_token: refresh.token,
-      id_token: idToken,
-    })
-  }
+  if (version === 'v1') return tokenJson({...v1TokenBody(issued, resource), scope: issued.scopes.join(' '), refresh_token: refresh.token, id_token: idToken})
   const granted = scope.split(/\s+/).filter((s) => s && !oidcScopes.has(s.toLowerCase()))
   return tokenJson({
     token_type: 'Bearer',
@@ -316,6 +294,19 @@ async function userTokens(
     id_token: idToken,
     client_info: clientInfo(user),
   })
+}
+
+/** ADAL's v1 token response: numbers as strings, `expires_on` in epoch seconds, the resource named. */
+function v1TokenBody(issued: IssuedAccessToken, resource: ResolvedResource): Record<string, unknown> {
+  return {
+    token_type: 'Bearer',
+    expires_in: String(issued.expiresIn),
+    ext_expires_in: String(issued.expiresIn),
+    expires_on: String(issued.expiresOn),
+    not_before: String(issued.notBefore),
+    resource: resource.audience,
+    access_token: issued.accessToken,
+  }
 }
 
 function tokenJson(body: Record<string, unknown>): EmulatorResponse {

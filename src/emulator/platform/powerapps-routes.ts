@@ -5,7 +5,7 @@ import type {EmulatorContext} from '../context.js'
 import {armError, json, type EmulatorRequest, type EmulatorResponse} from '../http.js'
 import {homeTenant} from '../identity/directory.js'
 import {evaluateFilter, ODataQueryError, paginate, parseFilter, type FilterNode} from '../odata.js'
-import type {RouteDefinition} from '../router.js'
+import {routesOf, type RouteDefinition} from '../router.js'
 import {collections, type ConnectorRecord, type EnvironmentRecord, type SolutionComponentRecord} from '../state/records.js'
 import type {Transaction} from '../state/store.js'
 import {
@@ -32,7 +32,7 @@ import {structuralProblems, validateSwagger, validationText} from './validate-sw
  */
 export function powerAppsRoutes(): RouteDefinition[] {
   const base = '/providers/Microsoft.PowerApps'
-  const route = (method: string, path: string, name: string, handler: RouteDefinition['handler']): RouteDefinition => ({method, path: `${base}${path}`, name, service: 'powerapps', auth: 'powerapps', handler})
+  const route = routesOf('powerapps', 'powerapps', base)
   return [
     route('GET', '/apis', 'powerapps.apis.list', list),
     route('POST', '/apis', 'powerapps.apis.create', create),
