@@ -125,7 +125,7 @@ export class MissingSecretError extends AuthRequiredError {
     super(
       spec.secretEnv
         ? `The client secret of ${spec.clientId} is not set: environment variable ${spec.secretEnv} is empty.`
-        : `The token from the service principal sign-in of ${spec.clientId} expired, and cc does not keep client secrets.`,
+        : `The sign-in of service principal ${spec.clientId} has no valid token for this service: cc does not keep client secrets, so a secret given on stdin covers only the services reached at login, for about an hour.`,
       {
         code: 'AUTH_SECRET_UNAVAILABLE',
         suggestions: [

@@ -2,7 +2,9 @@ import {resolve} from 'node:path'
 
 import type {CoreContext} from '../context.js'
 import {AuthRequiredError, UsageError} from '../errors.js'
-import {type Cloud, type CloudName, clouds, defaultScope, localCloud} from '../environments/clouds.js'
+import {BapClient} from '../clients/environments-api.js'
+import {HttpClient} from '../clients/http.js'
+import {type Cloud, type CloudName, clouds, dataverseAudience, defaultScope, localCloud} from '../environments/clouds.js'
 import {connectEmulator, type EmulatorHandle} from '../environments/emulator.js'
 import {chooseEnvironment, type EnvironmentChoice, type EnvironmentRequest, loginCommandFor} from '../environments/resolve.js'
 import {decodeClaims, principalOf} from './claims.js'
@@ -115,7 +117,8 @@ export async function login(options: LoginOptions, ctx: CoreContext): Promise<Lo
     if (method === 'client-secret' && !options.clientSecretEnv) {
       // The secret is not kept: remember how long the cached tokens last, and get the usual ones now.
       profile.tokenExpiries = {[scope]: token.expiresOnTimestamp}
-      for (const extra of [defaultScope(cloud.audiences.flow), defaultScope(cloud.audiences.graph), ...(choice.config?.dataverseUrl ? [defaultScope(choice.config.dataverseUrl)] : [])]) {
+      const dataverseUrl = choice.config?.dataverseUrl ?? (await findDataverseUrl(choice, cloud, token.token, ctx))
+      for (const extra of [defaultScope(cloud.audiences.flow), defaultScope(cloud.audiences.graph), ...(dataverseUrl ? [defaultScope(dataverseAudience(dataverseUrl))] : [])]) {
         const more = await credential.getToken(extra).catch(() => null)
         if (more) profile.tokenExpiries[extra] = more.expiresOnTimestamp
       }
@@ -185,4 +188,22 @@ function buildSpec(method: LoginMethod, options: LoginOptions, choice: Environme
   }
   if (method === 'azure-pipelines' && options.serviceConnectionId) spec.serviceConnectionId = options.serviceConnectionId
   return spec
+}
+
+/**
+ * The Dataverse URL of the environment being signed in for, looked up with the token just obtained (best effort:
+ * a service principal may not read environments). Used to fetch a Dataverse token while a secret is at hand.
+ */
+async function findDataverseUrl(choice: EnvironmentChoice, cloud: Cloud, powerAppsToken: string, ctx: CoreContext): Promise<string | undefined> {
+  const bap = new BapClient(new HttpClient({service: 'Power Platform (BAP)', baseUrl: cloud.bapUrl, token: async () => powerAppsToken, retries: 1, ...(ctx.signal ? {signal: ctx.signal} : {})}))
+  try {
+    if (choice.environmentId) return (await bap.getEnvironment(choice.environmentId))?.dataverseUrl
+    if (choice.kind !== 'local' && choice.kind !== 'name') return undefined
+    const wanted = (choice.kind === 'local' ? choice.localName : choice.displayName)?.toLowerCase()
+    const all = await bap.listEnvironments()
+    const found = wanted === undefined ? all.find((e) => e.isDefault) : all.find((e) => e.name.toLowerCase() === wanted || e.displayName.toLowerCase() === wanted)
+    return found?.dataverseUrl
+  } catch {
+    return undefined
+  }
 }

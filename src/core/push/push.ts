@@ -2,7 +2,7 @@ import {basename, resolve} from 'node:path'
 
 import {loadConnector} from '../connector/load.js'
 import type {Connector} from '../connector/types.js'
-import {contentOf} from '../connector/write.js'
+import {type ConnectorContent, contentOf} from '../connector/write.js'
 import type {CoreContext} from '../context.js'
 import {parametersFor, rememberConnectorIds} from '../environments/project-environments.js'
 import {type ResolvedEnvironment, type Session, withSession} from '../environments/session.js'
@@ -31,6 +31,8 @@ export async function pushConnector(options: PushOptions, ctx: CoreContext): Pro
   ctx.reporter.step(`Reading ${displayPath(dir, ctx.cwd)}`)
   const connector = await loadConnector(dir)
   if (options.validate !== false) await preflightValidate([connector], {cwd: ctx.cwd})
+  // Unreadable or missing files stop here, before anything is signed in or sent.
+  const content = contentOf(connector)
   const secret = readSecret(options, ctx)
   return withSession(options, ctx, async (session) => {
     const env = await session.environment()
@@ -38,7 +40,7 @@ export async function pushConnector(options: PushOptions, ctx: CoreContext): Pro
     if (options.solution && target !== 'dataverse') {
       throw new UsageError('--solution works with --target dataverse (solutions live in Dataverse).', {code: 'SOLUTION_NEEDS_DATAVERSE', suggestions: [`cc push --env ${env.ref} --target dataverse --solution ${options.solution}`]})
     }
-    const prepared = prepare(connector, session, secret, ctx)
+    const prepared = prepare(connector, content, session, secret, ctx)
     const remembered = session.choice.config?.connectors[prepared.folder]
     const outcome =
       target === 'rp'
@@ -100,8 +102,7 @@ function readSecret(options: PushOptions, ctx: CoreContext): string | undefined 
   return options.clientSecret === undefined || options.clientSecret === '' ? undefined : options.clientSecret
 }
 
-function prepare(connector: Connector, session: Session, secret: string | undefined, ctx: CoreContext): PreparedConnector {
-  const content = contentOf(connector)
+function prepare(connector: Connector, content: ConnectorContent, session: Session, secret: string | undefined, ctx: CoreContext): PreparedConnector {
   const folder = basename(connector.dir)
   const config = session.choice.config
   const origin = config ? `environments.${config.alias} in ${displayPath(config.place.file, ctx.cwd)}` : 'cc.yaml'
