@@ -1,0 +1,114 @@
+import type {CoreContext} from '../context.js'
+import {CcError, throwIfAborted} from '../errors.js'
+import {displayPath} from '../fs/paths.js'
+import {preflightValidate} from '../validate/preflight.js'
+import {writeZipFile} from '../zip/write.js'
+import {connectorFolders, connectorZipContent, loadForPackaging, zipPaths} from './connector-zip.js'
+
+export const packageKinds = ['connector', 'solution', 'certification'] as const
+export type PackageKind = (typeof packageKinds)[number]
+
+export interface PackageOptions {
+  /** What to build. Default: connector. */
+  kind?: PackageKind
+  /** Connector folders (or files inside them). Default: the current folder, else the project's connectors. */
+  paths?: readonly string[]
+  /** The zip file (one connector) or the folder of zips (several). Default: dist/<name>.zip. */
+  out?: string
+  /** Run the pre-flight validation first (default true; --no-validate turns it off). */
+  validate?: boolean
+}
+
+export interface ConnectorPackage {
+  /** The connector folder (relative to the current folder when inside it). */
+  connector: string
+  /** Folder name; the zip is named after it. */
+  name: string
+  /** info.title of the API definition. */
+  title?: string
+  /** The zip written. */
+  output: string
+  bytes: number
+  sha256: string
+  /** Entries of the zip, in order, with the file each came from. */
+  files: Array<{path: string; from: string}>
+  /** JSON pointers into apiProperties.json of the client secrets left out of the zip. */
+  secretsRemoved: string[]
+  /** Files of the folder that are not part of a connector package. */
+  leftOut: string[]
+  notes: string[]
+}
+
+export interface ConnectorPackageResult {
+  kind: 'connector'
+  /** False with --no-validate. */
+  validated: boolean
+  packages: ConnectorPackage[]
+}
+
+export type PackageResult = ConnectorPackageResult
+
+/**
+ * `cc package`: the one entry point for every kind of package. `connector` writes one zip per connector folder in
+ * the PowerPlatformConnectors layout (deterministic: the same folder gives the same bytes), with client secrets
+ * stripped and reported; the folders are validated first (pre-flight) unless `validate` is false, and nothing is
+ * written when one of them fails.
+ */
+export async function packageConnectors(options: PackageOptions, ctx: CoreContext): Promise<PackageResult> {
+  const kind = options.kind ?? 'connector'
+  switch (kind) {
+    case 'connector':
+      return packageConnectorZips(options, ctx)
+    case 'solution':
+    case 'certification':
+      throw new CcError(`cc package --kind ${kind} is not available yet in this version of cc.`, {
+        code: 'PACKAGE_KIND_NOT_AVAILABLE',
+        suggestions: ['cc package --kind connector   (a connector zip)'],
+      })
+  }
+}
+
+async function packageConnectorZips(options: PackageOptions, ctx: CoreContext): Promise<ConnectorPackageResult> {
+  const dirs = await connectorFolders(options.paths ?? [], ctx.cwd)
+  const outputs = await zipPaths(dirs, options.out, ctx.cwd)
+  if (dirs.length > 1) ctx.reporter.step(`Reading ${dirs.length} connectors`)
+  const connectors = []
+  for (const dir of dirs) {
+    throwIfAborted(ctx.signal)
+    connectors.push(await loadForPackaging(dir, ctx.cwd))
+  }
+  const validate = options.validate !== false
+  if (validate) {
+    ctx.reporter.step('Validating')
+    await preflightValidate(connectors, {cwd: ctx.cwd})
+  }
+  // Everything is checked before the first zip is written.
+  const contents = connectors.map((connector) => connectorZipContent(connector))
+
+  const packages: ConnectorPackage[] = []
+  for (const [i, connector] of connectors.entries()) {
+    throwIfAborted(ctx.signal)
+    const content = contents[i]!
+    const output = outputs[i]!
+    ctx.reporter.step(`Writing ${displayPath(output, ctx.cwd)}`)
+    const written = await writeZipFile(output, content.entries)
+    for (const pointer of content.secretsRemoved) {
+      ctx.reporter.warn(`${connector.folderName}: left the client secret at ${connector.apiProperties!.name}#${pointer} out of the zip (secrets never go into packages; cc push takes them from an environment variable or stdin).`)
+    }
+    const title = connector.apiDefinition?.value?.info?.title
+    packages.push({
+      connector: displayPath(connector.dir, ctx.cwd),
+      name: connector.folderName,
+      ...(typeof title === 'string' ? {title} : {}),
+      output: displayPath(output, ctx.cwd),
+      bytes: written.bytes,
+      sha256: written.sha256,
+      files: content.entries.map((entry, k) => ({path: entry.path, from: content.sources[k]!})),
+      secretsRemoved: content.secretsRemoved,
+      leftOut: content.leftOut,
+      notes: content.notes,
+    })
+    if (dirs.length > 1) ctx.reporter.progress(i + 1, dirs.length, 'connectors')
+  }
+  return {kind: 'connector', validated: validate, packages}
+}
