@@ -7,6 +7,7 @@ import {loadProjectFile} from '../project/project-file.js'
 import {readValidationSettings, settingsFor, type ValidationSettings} from './config.js'
 import {resolveConnectorPaths} from './discover.js'
 import {checkConnector} from './engine.js'
+import {validateInWorkers, workerCount} from './parallel.js'
 import type {Finding, Profile} from './types.js'
 
 export interface ValidateOptions {
@@ -16,6 +17,8 @@ export interface ValidateOptions {
   profile?: Profile
   /** Fail (passed: false) when there are more warnings than this; overrides cc.yaml's `validation.maxWarnings`. */
   maxWarnings?: number
+  /** Worker threads (0: this thread). Default: one per core for large runs, none for a few connectors. */
+  threads?: number
 }
 
 export interface Counts {
@@ -58,20 +61,32 @@ export async function validateConnectors(options: ValidateOptions, ctx: CoreCont
   const maxWarnings = options.maxWarnings ?? settings.maxWarnings
   if (dirs.length > 1) ctx.reporter.step(`Validating ${dirs.length} connectors`)
 
-  const connectors: ConnectorValidation[] = []
-  // Read a few folders ahead so that file I/O overlaps with checking.
-  const pending: Array<Promise<Connector>> = []
-  let next = 0
-  const fill = (): void => {
-    while (pending.length < loadAhead && next < dirs.length) pending.push(loadConnector(dirs[next++]!))
-  }
-  fill()
-  for (let i = 0; i < dirs.length; i++) {
-    throwIfAborted(ctx.signal)
-    const connector = await pending.shift()!
+  let connectors: ConnectorValidation[] = []
+  const threads = options.threads ?? workerCount(dirs.length)
+  if (threads > 0) {
+    const settingsOf = (dir: string) => {
+      const own = settingsFor(settings, dir)
+      return {...own, profile: options.profile ?? own.profile ?? profile}
+    }
+    connectors = await validateInWorkers(dirs, settingsOf, ctx.cwd, threads, {
+      ...(ctx.signal ? {signal: ctx.signal} : {}),
+      onResult: (done) => ctx.reporter.progress(done, dirs.length, 'connectors'),
+    })
+  } else {
+    // Read a few folders ahead so that file I/O overlaps with checking.
+    const pending: Array<Promise<Connector>> = []
+    let next = 0
+    const fill = (): void => {
+      while (pending.length < loadAhead && next < dirs.length) pending.push(loadConnector(dirs[next++]!))
+    }
     fill()
-    connectors.push(validateLoaded(connector, settings, options.profile, profile, ctx.cwd))
-    if (dirs.length > 1) ctx.reporter.progress(i + 1, dirs.length, 'connectors')
+    for (let i = 0; i < dirs.length; i++) {
+      throwIfAborted(ctx.signal)
+      const connector = await pending.shift()!
+      fill()
+      connectors.push(validateLoaded(connector, settings, options.profile, profile, ctx.cwd))
+      if (dirs.length > 1) ctx.reporter.progress(i + 1, dirs.length, 'connectors')
+    }
   }
 
   const summary = {connectors: connectors.length, failedConnectors: 0, errors: 0, warnings: 0, infos: 0}

@@ -1,0 +1,153 @@
+// Issue 3: `cc validate` over the whole corpus against three baselines measured in the same run:
+// (1) reading and JSON.parse-ing the same files (the floor; goal: within 3×), (2) Spectral's recommended OpenAPI
+// ruleset and (3) @readme/openapi-parser `validate` over the same API definitions (goal: cc ≥ 10× faster than each);
+// peak memory of the corpus run (goal < 400 MB); one small connector, process start included (goal < 0.4 s).
+import {spawnSync} from 'node:child_process'
+import {existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join, resolve} from 'node:path'
+
+import {cli, root, row, timeCommand} from '../lib.js'
+
+const corpus = resolve(process.env.CC_CORPUS_DIR ?? join(root, '..', 'shared', 'corpus'))
+
+function connectorFolders() {
+  const dirs = []
+  for (const group of readdirSync(corpus, {withFileTypes: true})) {
+    if (!group.isDirectory()) continue
+    for (const entry of readdirSync(join(corpus, group.name), {withFileTypes: true})) if (entry.isDirectory()) dirs.push(join(corpus, group.name, entry.name))
+  }
+  return dirs.sort()
+}
+
+/** Runs a command once (the heavy baselines take a minute) and returns wall ms and peak RSS in MB. */
+function timeOnce(command, args, {cwd = root} = {}) {
+  const start = process.hrtime.bigint()
+  const result = spawnSync('/usr/bin/time', ['-f', '__RSS__%M', command, ...args], {cwd, encoding: 'utf8', maxBuffer: 1 << 30})
+  const ms = Number(process.hrtime.bigint() - start) / 1e6
+  if (result.error) throw result.error
+  const rss = /__RSS__(\d+)/.exec(result.stderr ?? '')
+  return {ms, maxRssMb: rss ? Number(rss[1]) / 1024 : Number.NaN, status: result.status, stderr: result.stderr}
+}
+
+const floorScript = `
+import {readFileSync} from 'node:fs'
+const files = JSON.parse(readFileSync(process.argv[1], 'utf8'))
+let parsed = 0
+for (const file of files) {
+  let text = readFileSync(file, 'utf8')
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+  try { JSON.parse(text); parsed++ } catch {}
+}
+process.stdout.write(String(parsed))
+`
+
+const readmeScript = `
+import {readFileSync} from 'node:fs'
+import {validate} from '@readme/openapi-parser'
+const files = JSON.parse(readFileSync(process.argv[1], 'utf8'))
+let valid = 0
+for (const file of files) {
+  let doc
+  try { doc = JSON.parse(readFileSync(file, 'utf8').replace(/^\\uFEFF/, '')) } catch { continue }
+  try { const result = await validate(doc, {resolve: {external: false}}); if (result.valid) valid++ } catch {}
+}
+process.stdout.write(String(valid))
+`
+
+export default async function validateSuite() {
+  const rows = []
+  if (!existsSync(corpus)) return [row({suite: 'validate', metric: 'corpus', value: Number.NaN, unit: '', goal: `corpus not found at ${corpus}`, ok: false})]
+  const dirs = connectorFolders()
+  const jsonFiles = dirs.flatMap((dir) => readdirSync(dir).filter((f) => /\.json$/i.test(f)).map((f) => join(dir, f)))
+  const swaggers = dirs.flatMap((dir) => readdirSync(dir).filter((f) => /^apidefinition\.swagger\.json$/i.test(f)).map((f) => join(dir, f)))
+  const megabytes = jsonFiles.reduce((sum, f) => sum + statSync(f).size, 0) / 2 ** 20
+  const work = mkdtempSync(join(tmpdir(), 'cc-bench-validate-'))
+  try {
+    const listFile = join(work, 'swaggers.json')
+    writeFileSync(listFile, JSON.stringify(swaggers))
+    const jsonListFile = join(work, 'json-files.json')
+    writeFileSync(jsonListFile, JSON.stringify(jsonFiles))
+
+    // (1) The floor: read and JSON.parse every JSON file of the corpus in one process.
+    const floor = timeCommand(process.execPath, ['--input-type=module', '-e', floorScript, jsonListFile], {runs: 5})
+    // cc validate over the same folders, one process.
+    const whole = timeCommand(process.execPath, [cli, 'validate', corpus, '--format', 'json'], {runs: 5})
+    rows.push(
+      row({suite: 'validate', metric: `floor: read + JSON.parse (${jsonFiles.length} files, ${megabytes.toFixed(0)} MB)`, value: floor.ms, unit: 'ms'}),
+      row({
+        suite: 'validate',
+        metric: `cc validate, whole corpus (${dirs.length} connectors)`,
+        value: whole.ms,
+        unit: 'ms',
+        baseline: floor.ms,
+        baselineLabel: 'floor',
+        ratio: whole.ms / floor.ms,
+        goal: 'within 3× the floor',
+        ok: whole.ms <= 3 * floor.ms,
+      }),
+      row({suite: 'validate', metric: 'cc validate, whole corpus: peak RSS', value: whole.maxRssMb, unit: 'MB', goal: '< 400 MB', ok: whole.maxRssMb < 400}),
+    )
+
+    // (2) Spectral, recommended OpenAPI ruleset, one process over the same API definitions.
+    const ruleset = join(work, '.spectral.yaml')
+    writeFileSync(ruleset, 'extends: [["spectral:oas", "recommended"]]\n')
+    const spectralBin = join(root, 'node_modules', '@stoplight', 'spectral-cli', 'dist', 'index.js')
+    if (existsSync(spectralBin)) {
+      const spectral = timeOnce(process.execPath, [spectralBin, 'lint', '-r', ruleset, '-f', 'json', '-q', ...swaggers], {cwd: work})
+      rows.push(
+        row({
+          suite: 'validate',
+          metric: `Spectral oas recommended (${swaggers.length} definitions)`,
+          value: spectral.ms,
+          unit: 'ms',
+          baseline: whole.ms,
+          baselineLabel: 'cc',
+          ratio: spectral.ms / whole.ms,
+          goal: 'cc ≥ 10× faster',
+          ok: spectral.ms >= 10 * whole.ms,
+        }),
+        row({suite: 'validate', metric: 'Spectral: peak RSS', value: spectral.maxRssMb, unit: 'MB'}),
+      )
+    } else rows.push(row({suite: 'validate', metric: 'Spectral', value: Number.NaN, unit: 'ms', goal: 'npm install (devDependency missing)', ok: false}))
+
+    // (3) @readme/openapi-parser validate, one process over the same API definitions.
+    const readme = timeOnce(process.execPath, ['--input-type=module', '-e', readmeScript, listFile])
+    rows.push(
+      row({
+        suite: 'validate',
+        metric: `@readme/openapi-parser validate (${swaggers.length} definitions)`,
+        value: readme.ms,
+        unit: 'ms',
+        baseline: whole.ms,
+        baselineLabel: 'cc',
+        ratio: readme.ms / whole.ms,
+        goal: 'cc ≥ 10× faster',
+        ok: readme.ms >= 10 * whole.ms,
+      }),
+    )
+
+    // One small connector, process start included.
+    const small = dirs
+      .map((dir) => ({dir, size: readdirSync(dir).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0)}))
+      .sort((a, b) => a.size - b.size)[Math.floor(dirs.length * 0.1)]
+    const one = timeCommand(process.execPath, [cli, 'validate', small.dir, '--json'], {runs: 9})
+    const node = timeCommand(process.execPath, ['-e', '0'], {runs: 9})
+    rows.push(
+      row({
+        suite: 'validate',
+        metric: `one small connector (${(small.size / 1024).toFixed(0)} KB), process start included`,
+        value: one.ms,
+        unit: 'ms',
+        baseline: node.ms,
+        baselineLabel: 'node -e 0',
+        ratio: one.ms / node.ms,
+        goal: '< 400 ms',
+        ok: one.ms < 400,
+      }),
+    )
+  } finally {
+    rmSync(work, {recursive: true, force: true})
+  }
+  return rows
+}
