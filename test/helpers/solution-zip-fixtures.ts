@@ -3,6 +3,7 @@ import {join} from 'node:path'
 import {crc32, deflateRawSync} from 'node:zlib'
 
 import type {CoreContext} from '../../src/core/context.js'
+import {CcError} from '../../src/core/errors.js'
 
 /** One entry of a hand-made zip; every field that an attacker controls can be set. */
 export interface RawZipEntry {
@@ -195,4 +196,16 @@ export function flowSolutionFiles(connectorSolution: ReadonlyArray<{path: string
     }),
     {path: flowFile, data: JSON.stringify({properties: {definition: {triggers: {}, actions: {}}}})},
   ]
+}
+
+/** The CcError a promise rejects with; fails the test when it resolves or rejects with anything else. */
+export async function ccErrorOf(promise: Promise<unknown>): Promise<CcError> {
+  let outcome: unknown
+  try {
+    outcome = await promise
+  } catch (error) {
+    if (error instanceof CcError) return error
+    throw new Error(`expected a CcError, got ${String(error)}`, {cause: error})
+  }
+  throw new Error(`expected a CcError, but it succeeded with ${JSON.stringify(outcome)?.slice(0, 200)}`)
 }

@@ -1,7 +1,7 @@
 import type {ApiPropertiesBody, ConnectionParameter, ConnectionParameterSets, Connector, Swagger} from '../connector/types.js'
 import {CcError} from '../errors.js'
 import {connectorLogicalName, deterministicConnectorId} from '../naming/connector-names.js'
-import {applyEnvVars, type EnvVarSubject, referencedEnvVar} from './env-vars.js'
+import {applyEnvVars, envVarReferencesIn, type EnvVarSubject, referencedEnvVar} from './env-vars.js'
 import type {EnvVarDefinition, EnvVarRequest, SolutionConnector} from './types.js'
 
 /** apiProperties.json properties that travel in a solution; everything else has no column in the connector table. */
@@ -86,7 +86,8 @@ export function buildSolutionConnector(source: Connector, options: SolutionConne
   }
   const envVars = applyEnvVars(subject, options.envVars ?? [], options.prefix)
   const requested = new Set(envVars.map((d) => d.schemaName.toLowerCase()))
-  for (const schema of existingReferences(subject)) {
+  // Only host and basePath of the definition can hold references (environment-variables doc).
+  for (const schema of envVarReferencesIn(subject.swagger.host, subject.swagger.basePath, subject.connectionParameters, subject.connectionParameterSets)) {
     if (!requested.has(schema.toLowerCase())) {
       warnings.push(`${source.folderName} refers to environment variable ${schema}, which this solution does not define: it must already exist in the target environment (or add --env-var for it).`)
     }
@@ -159,20 +160,4 @@ export function removeSecrets(value: unknown, path: string): string[] {
   }
   walk(value, path)
   return removed
-}
-
-/** Schema names the connector refers to with `@environmentVariables("…")` anywhere in its definition or parameters. */
-function existingReferences(subject: EnvVarSubject): string[] {
-  const found = new Set<string>()
-  const walk = (node: unknown) => {
-    const name = referencedEnvVar(node)
-    if (name) found.add(name)
-    else if (Array.isArray(node)) node.forEach(walk)
-    else if (isObject(node)) Object.values(node).forEach(walk)
-  }
-  walk(subject.swagger.host)
-  walk(subject.swagger.basePath)
-  walk(subject.connectionParameters)
-  walk(subject.connectionParameterSets)
-  return [...found]
 }

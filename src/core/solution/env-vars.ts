@@ -21,6 +21,19 @@ export function referencedEnvVar(value: unknown): string | undefined {
   return typeof value === 'string' ? referencePattern.exec(value.trim())?.[1] : undefined
 }
 
+/** Schema names referred to with `@environmentVariables("…")` anywhere in these values, sorted, each once. */
+export function envVarReferencesIn(...values: unknown[]): string[] {
+  const found = new Set<string>()
+  const walk = (node: unknown) => {
+    const name = referencedEnvVar(node)
+    if (name) found.add(name)
+    else if (Array.isArray(node)) node.forEach(walk)
+    else if (node && typeof node === 'object') Object.values(node).forEach(walk)
+  }
+  values.forEach(walk)
+  return [...found].sort()
+}
+
 const targetLabels: Record<EnvVarTarget, string> = {
   host: 'host',
   basePath: 'base URL path',

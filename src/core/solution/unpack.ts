@@ -8,7 +8,7 @@ import type {CoreContext} from '../context.js'
 import {CcError, throwIfAborted} from '../errors.js'
 import {displayPath, isInside} from '../fs/paths.js'
 import {openZip, type ZipArchive} from '../zip/read.js'
-import {referencedEnvVar} from './env-vars.js'
+import {envVarReferencesIn, referencedEnvVar} from './env-vars.js'
 import {isSolutionZip, notASolution, readSolutionZip, type SolutionZipConnector, type SolutionZipContents, type SolutionZipEnvVar} from './read.js'
 
 export interface UnpackOptions {
@@ -92,7 +92,7 @@ export async function unpackSolution(options: UnpackOptions, context: CoreContex
         connectorId: connector.connectorId,
         folder: displayPath(dir, context.cwd),
         files: written.map((p) => relative(dir, p).replaceAll('\\', '/')),
-        envVarReferences: references(content),
+        envVarReferences: envVarReferencesIn(content.apiDefinition.host, content.apiDefinition.basePath, content.apiProperties),
       })
     }
     context.reporter.progress(planned.length, planned.length, 'Writing connectors')
@@ -200,20 +200,6 @@ function substitute(value: unknown, variables: Map<string, SolutionZipEnvVar>): 
   if (Array.isArray(value)) return value.map((v) => substitute(v, variables))
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, variables)]))
   return value
-}
-
-function references(content: ConnectorContent): string[] {
-  const found = new Set<string>()
-  const walk = (node: unknown) => {
-    const name = referencedEnvVar(node)
-    if (name) found.add(name)
-    else if (Array.isArray(node)) node.forEach(walk)
-    else if (node && typeof node === 'object') Object.values(node).forEach(walk)
-  }
-  walk(content.apiDefinition.host)
-  walk(content.apiDefinition.basePath)
-  walk(content.apiProperties)
-  return [...found].sort()
 }
 
 async function nonEmpty(dir: string): Promise<boolean> {

@@ -3,10 +3,10 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
-import {CcError} from '../../../src/core/errors.js'
+import type {CcError} from '../../../src/core/errors.js'
 import {deploymentSettings, mergeEnvVarDefinitions} from '../../../src/core/solution/env-vars.js'
 import {prepareSolution, type PrepareSolutionOptions} from '../../../src/core/solution/prepare.js'
-import {solutionTestContext, writeSampleConnector} from '../../helpers/solution-zip-fixtures.js'
+import {ccErrorOf, solutionTestContext, writeSampleConnector} from '../../helpers/solution-zip-fixtures.js'
 
 let root: string
 beforeEach(() => {
@@ -23,14 +23,8 @@ async function prepare(options: Partial<PrepareSolutionOptions>) {
   return {prepared, context, text}
 }
 
-async function failure(options: Partial<PrepareSolutionOptions>): Promise<CcError> {
-  try {
-    await prepare(options)
-  } catch (error) {
-    expect(error).toBeInstanceOf(CcError)
-    return error as CcError
-  }
-  throw new Error('expected an error')
+function failure(options: Partial<PrepareSolutionOptions>): Promise<CcError> {
+  return ccErrorOf(prepare(options))
 }
 
 describe('environment variables in solutions', () => {

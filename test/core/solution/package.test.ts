@@ -3,29 +3,18 @@ import {readFileSync, utimesSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {CcError} from '../../../src/core/errors.js'
 import {packageCertification, packageSolution} from '../../../src/core/solution/package.js'
 import {prepareSolution} from '../../../src/core/solution/prepare.js'
 import {unpackSolution} from '../../../src/core/solution/unpack.js'
 import {readZip} from '../../../src/core/zip/read.js'
 import {zipToBuffer} from '../../../src/core/zip/write.js'
 import {validateConnectorPackage} from '../../helpers/connector-package-validator.js'
-import {flowSolutionFiles, solutionTestContext, writeSampleConnector} from '../../helpers/solution-zip-fixtures.js'
+import {ccErrorOf, flowSolutionFiles, solutionTestContext, writeSampleConnector} from '../../helpers/solution-zip-fixtures.js'
 import {tempDir} from '../../helpers/temp-dir.js'
 
 /** Every file of a zip as one string (to look for leaked secrets). */
 async function allContent(zip: Buffer): Promise<string> {
   return [...(await readZip(zip)).values()].map((b) => b.toString('utf8')).join('\n')
-}
-
-async function failure(promise: Promise<unknown>): Promise<CcError> {
-  try {
-    await promise
-  } catch (error) {
-    expect(error).toBeInstanceOf(CcError)
-    return error as CcError
-  }
-  throw new Error('expected an error')
 }
 
 describe('packageSolution', () => {
@@ -129,10 +118,10 @@ describe('packageSolution', () => {
     const root = tempDir()
     writeSampleConnector(join(root, 'a'))
     writeSampleConnector(join(root, 'b'))
-    const duplicate = await failure(packageSolution({connectors: ['a', 'b'], publisherPrefix: 'contoso', project: null}, solutionTestContext(root)))
+    const duplicate = await ccErrorOf(packageSolution({connectors: ['a', 'b'], publisherPrefix: 'contoso', project: null}, solutionTestContext(root)))
     expect(duplicate.code).toBe('SOLUTION_DUPLICATE_CONNECTOR')
     expect(duplicate.file).toBe(join(root, 'b', 'apiDefinition.swagger.json'))
-    const none = await failure(packageSolution({connectors: ['missing'], publisherPrefix: 'contoso', project: null}, solutionTestContext(root)))
+    const none = await ccErrorOf(packageSolution({connectors: ['missing'], publisherPrefix: 'contoso', project: null}, solutionTestContext(root)))
     expect(none.code).toBe('CONNECTOR_NOT_FOUND')
   })
 })
@@ -215,7 +204,7 @@ describe('packageCertification', () => {
   it('runs the certification profile of cc validate first', async () => {
     const root = tempDir()
     writeSampleConnector(join(root, 'payments'))
-    const refused = await failure(packageCertification({connectors: ['payments'], publisherPrefix: 'contoso', project: null}, solutionTestContext(root)))
+    const refused = await ccErrorOf(packageCertification({connectors: ['payments'], publisherPrefix: 'contoso', project: null}, solutionTestContext(root)))
     expect(refused.code).toBe('VALIDATION_FAILED')
     expect(refused.exitCode).toBe(3)
     expect(refused.message).toContain('(metadata/present)')
@@ -233,13 +222,13 @@ describe('packageCertification', () => {
     const options = {connectors: ['payments'], publisherPrefix: 'contoso', project: null}
     const prepared = await prepareSolution(options, solutionTestContext(root))
     writeFileSync(join(root, 'plain.zip'), await zipToBuffer(prepared.files))
-    const notFlow = await failure(packageCertification({...options, flowSolution: 'plain.zip'}, solutionTestContext(root)))
+    const notFlow = await ccErrorOf(packageCertification({...options, flowSolution: 'plain.zip'}, solutionTestContext(root)))
     expect(notFlow.code).toBe('CERTIFICATION_FLOW_SOLUTION_INVALID')
     expect(notFlow.message).toContain('Workflows in customizations.xml, the Workflows/ folder')
-    const managed = await failure(packageCertification({...options, managed: true}, solutionTestContext(root)))
+    const managed = await ccErrorOf(packageCertification({...options, managed: true}, solutionTestContext(root)))
     expect(managed.code).toBe('CERTIFICATION_MANAGED')
     expect(managed.exitCode).toBe(2)
-    const intro = await failure(packageCertification({...options, intro: 'nope.md'}, solutionTestContext(root)))
+    const intro = await ccErrorOf(packageCertification({...options, intro: 'nope.md'}, solutionTestContext(root)))
     expect(intro.code).toBe('CERTIFICATION_INTRO_NOT_FOUND')
   })
 })

@@ -2,10 +2,9 @@ import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {CcError} from '../../../src/core/errors.js'
 import {prepareSolution, type PrepareSolutionOptions} from '../../../src/core/solution/prepare.js'
 import {folderNames, unpackSolution} from '../../../src/core/solution/unpack.js'
-import {rawZip, solutionTestContext, tinyPng, writeSampleConnector} from '../../helpers/solution-zip-fixtures.js'
+import {ccErrorOf, rawZip, solutionTestContext, tinyPng, writeSampleConnector} from '../../helpers/solution-zip-fixtures.js'
 import {tempDir} from '../../helpers/temp-dir.js'
 
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'))
@@ -17,16 +16,6 @@ async function sampleSolution(root: string, options: Partial<PrepareSolutionOpti
   const zip = join(root, 'solution.zip')
   writeFileSync(zip, rawZip(prepared.files.map((f) => ({name: f.path, data: f.data}))))
   return zip
-}
-
-async function failure(promise: Promise<unknown>): Promise<CcError> {
-  try {
-    await promise
-  } catch (error) {
-    expect(error).toBeInstanceOf(CcError)
-    return error as CcError
-  }
-  throw new Error('expected an error')
 }
 
 describe('unpackSolution', () => {
@@ -96,7 +85,7 @@ describe('unpackSolution', () => {
     const target = join(root, 'out', 'Contoso Payments API')
     mkdirSync(target, {recursive: true})
     writeFileSync(join(target, 'notes.txt'), 'mine')
-    const exists = await failure(unpackSolution({zip: 'solution.zip', out: 'out'}, solutionTestContext(root)))
+    const exists = await ccErrorOf(unpackSolution({zip: 'solution.zip', out: 'out'}, solutionTestContext(root)))
     expect(exists.code).toBe('UNPACK_TARGET_EXISTS')
     expect(exists.suggestions.join(' ')).toContain('--force')
 
@@ -115,7 +104,7 @@ describe('unpackSolution', () => {
   it('refuses hostile zips before writing anything', async () => {
     const root = tempDir()
     writeFileSync(join(root, 'evil.zip'), rawZip([{name: 'solution.xml', data: '<ImportExportXml/>'}, {name: '../../outside.txt', data: 'x'}]))
-    const error = await failure(unpackSolution({zip: 'evil.zip', out: 'out'}, solutionTestContext(root)))
+    const error = await ccErrorOf(unpackSolution({zip: 'evil.zip', out: 'out'}, solutionTestContext(root)))
     expect(error.code).toBe('ZIP_UNSAFE_PATH')
     expect(error.file).toBe('evil.zip')
     expect(existsSync(join(root, 'out'))).toBe(false)
@@ -124,7 +113,7 @@ describe('unpackSolution', () => {
   it('explains zips that are not solutions, or lack files, or hold broken JSON', async () => {
     const root = tempDir()
     writeFileSync(join(root, 'packager.zip'), rawZip([{name: 'Other/Solution.xml', data: '<x/>'}]))
-    const packager = await failure(unpackSolution({zip: 'packager.zip'}, solutionTestContext(root)))
+    const packager = await ccErrorOf(unpackSolution({zip: 'packager.zip'}, solutionTestContext(root)))
     expect(packager.code).toBe('SOLUTION_INVALID')
     expect(packager.suggestions[0]).toContain('pac solution pack')
 
@@ -134,13 +123,13 @@ describe('unpackSolution', () => {
     const name = [...files.keys()].find((n) => n.endsWith('_openapidefinition.json'))!
     const without = [...files].filter(([n]) => n !== name).map(([n, data]) => ({name: n, data}))
     writeFileSync(join(root, 'missing.zip'), rawZip(without))
-    const missing = await failure(unpackSolution({zip: 'missing.zip'}, solutionTestContext(root)))
+    const missing = await ccErrorOf(unpackSolution({zip: 'missing.zip'}, solutionTestContext(root)))
     expect(missing.code).toBe('SOLUTION_FILE_MISSING')
     expect(missing.message).toContain(name)
 
     const broken = [...files].map(([n, data]) => ({name: n, data: n === name ? Buffer.from('{\n  "swagger": "2.0",\n  oops\n}') : data}))
     writeFileSync(join(root, 'broken.zip'), rawZip(broken))
-    const json = await failure(unpackSolution({zip: 'broken.zip'}, solutionTestContext(root)))
+    const json = await ccErrorOf(unpackSolution({zip: 'broken.zip'}, solutionTestContext(root)))
     expect(json.code).toBe('SOLUTION_JSON_INVALID')
     expect(json.file).toBe(`broken.zip!/${name}`)
     expect(json.line).toBe(3)
