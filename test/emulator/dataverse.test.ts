@@ -194,6 +194,29 @@ describe('solutions', () => {
     expect((await dv(devEnv.id, `connectors(${columns('Nowhere').connectorid})`)).status).toBe(404)
   })
 
+  it('lists publishers and solutions, removes components, answers EntityDefinitions and PublishXml, deletes solutions', async () => {
+    const publishers = await dv(devEnv.id, `publishers?$filter=uniquename eq 'DefaultPublisher'&$select=customizationprefix`)
+    expect(publishers.body.value).toEqual([{'@odata.etag': expect.any(String), customizationprefix: 'new', publisherid: expect.any(String)}])
+    const publisherId = publishers.body.value[0].publisherid
+    const created = await dv(devEnv.id, 'solutions', {method: 'POST', body: {uniquename: 'Scratch', version: '1.2', 'publisherid@odata.bind': `/publishers(${publisherId})`}})
+    const id = /solutions\(([^)]+)\)/.exec(created.headers.get('odata-entityid')!)![1]
+    expect((await dv(devEnv.id, `solutions(${id})`)).body).toMatchObject({uniquename: 'Scratch', version: '1.2', ismanaged: false, _publisherid_value: publisherId})
+    expect((await dv(devEnv.id, 'solutions', {method: 'POST', body: {uniquename: 'Scratch', 'publisherid@odata.bind': `/publishers(${publisherId})`}})).status).toBe(412)
+    const body = columns('Scratch Connector')
+    await dv(devEnv.id, 'connectors', {method: 'POST', body, headers: {'MSCRM.SolutionUniqueName': 'Scratch'}})
+    const removed = await dv(devEnv.id, 'RemoveSolutionComponent', {method: 'POST', body: {ComponentId: body.connectorid, ComponentType: 372, SolutionUniqueName: 'Scratch'}})
+    expect(removed.status).toBe(200)
+    expect((await dv(devEnv.id, `solutioncomponents?$filter=_solutionid_value eq ${id}`)).body.value).toEqual([])
+    const defaultComponents = await dv(devEnv.id, `solutioncomponents?$filter=objectid eq ${body.connectorid}`)
+    expect(defaultComponents.body.value).toHaveLength(1)
+    const entity = await dv(devEnv.id, `EntityDefinitions?$filter=LogicalName eq 'connector'&$select=ObjectTypeCode`)
+    expect(entity.body.value[0].ObjectTypeCode).toBe(372)
+    expect((await dv(devEnv.id, 'PublishXml', {method: 'POST', body: {ParameterXml: '<importexportxml />'}})).status).toBe(204)
+    expect((await dv(devEnv.id, `solutions(${id})`, {method: 'DELETE'})).status).toBe(204)
+    expect((await dv(devEnv.id, `solutions(${id})`)).status).toBe(404)
+    expect((await dv(devEnv.id, `connectors(${body.connectorid})`)).status).toBe(200)
+  })
+
   it('imports a solution zip: same connectorid in every environment, a different internal id and managed identity', async () => {
     const {id, files} = solutionZip()
     const customizationFile = await zip(files)

@@ -75,6 +75,15 @@ describe('Graph applications and service principals', () => {
     expect((await graph('/servicePrincipals', {method: 'POST', body: {appId: created.body.appId}})).status).toBe(409)
   })
 
+  it('lists service principals and tells who is signed in', async () => {
+    const sps = await graph(`/servicePrincipals?$filter=${encodeURIComponent("displayName eq 'Microsoft Graph'")}`)
+    expect(sps.body.value).toEqual([expect.objectContaining({appId: '00000003-0000-0000-c000-000000000000', servicePrincipalType: 'Application'})])
+    expect((await graph(`/servicePrincipals(appId='${ciApp.appId}')`)).body.displayName).toBe(ciApp.displayName)
+    expect((await graph('/me')).body).toMatchObject({userPrincipalName: 'avery@contoso.onmicrosoft.com', displayName: 'Avery Admin'})
+    expect((await graph('/me', {token: ci})).status).toBe(400)
+    expect((await graph('/organization')).body.value[0]).toMatchObject({id: '8a7f5b2e-3c41-4d6a-9e0f-1b2c3d4e5f60', verifiedDomains: [expect.objectContaining({name: 'contoso.onmicrosoft.com'})]})
+  })
+
   it('answers 401 with InvalidAuthenticationToken and 403 for callers without permission', async () => {
     const none = await call(`${emulator.url}/v1.0/applications`)
     expect(none.status).toBe(401)
