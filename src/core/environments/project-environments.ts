@@ -194,10 +194,16 @@ export function parseProjectEnvironments(path: string, text: string, yaml: YamlM
       for (const key of keys) node = node && yaml.isMap(node) ? node.get(key, true) : undefined
       return (node ?? envMap ?? keyNode) as {range?: number[]}
     }
+    /** The key node of the last key (for "unknown setting" messages). */
+    const keyOf = (...keys: string[]) => {
+      const parent = keys.length === 1 ? envMap : nodeOf(...keys.slice(0, -1))
+      const pair = parent && yaml.isMap(parent) ? parent.items.find((p) => (p.key as {value?: unknown})?.value === keys[keys.length - 1]) : undefined
+      return ((pair?.key as {range?: number[]} | undefined) ?? nodeOf(...keys)) as {range?: number[]}
+    }
     const fields = data as Record<string, unknown>
     for (const key of Object.keys(fields)) {
       if (!(environmentKeys as readonly string[]).includes(key)) {
-        fail(`environments.${alias}: unknown setting "${key}".`, envMap?.items.find((p) => (p.key as {value?: unknown})?.value === key)?.key as never, [
+        fail(`environments.${alias}: unknown setting "${key}".`, keyOf(key), [
           `Known settings: ${environmentKeys.join(', ')}.`,
         ])
       }
@@ -222,13 +228,13 @@ export function parseProjectEnvironments(path: string, text: string, yaml: YamlM
       if (typeof fields.services !== 'object' || Array.isArray(fields.services)) fail(`environments.${alias}.services must be a mapping.`, nodeOf('services'))
       services = {}
       for (const [key, v] of Object.entries(fields.services as Record<string, unknown>)) {
-        if (!(serviceKeys as readonly string[]).includes(key)) fail(`environments.${alias}.services: unknown service "${key}".`, nodeOf('services', key), [`Known services: ${serviceKeys.join(', ')}.`])
+        if (!(serviceKeys as readonly string[]).includes(key)) fail(`environments.${alias}.services: unknown service "${key}".`, keyOf('services', key), [`Known services: ${serviceKeys.join(', ')}.`])
         if (typeof v !== 'string' || !isHttpUrl(v)) fail(`environments.${alias}.services.${key} must be an http(s) URL.`, nodeOf('services', key))
         services[key as keyof ServiceOverrides] = (v as string).replace(/\/+$/, '')
       }
     }
 
-    const parameters = readParameters(fields.parameters, `environments.${alias}.parameters`, (...keys) => nodeOf('parameters', ...keys), fail)
+    const parameters = readParameters(fields.parameters, `environments.${alias}.parameters`, (...keys) => nodeOf('parameters', ...keys), (...keys) => keyOf('parameters', ...keys), fail)
     const connectors: Record<string, ConnectorEnvironmentEntry> = {}
     if (fields.connectors !== undefined && fields.connectors !== null) {
       if (typeof fields.connectors !== 'object' || Array.isArray(fields.connectors)) fail(`environments.${alias}.connectors must be a mapping of connector folder names.`, nodeOf('connectors'))
@@ -241,7 +247,7 @@ export function parseProjectEnvironments(path: string, text: string, yaml: YamlM
         if (typeof entry !== 'object' || Array.isArray(entry)) fail(`${place} must be a mapping.`, nodeOf('connectors', name))
         const e = entry as Record<string, unknown>
         for (const key of Object.keys(e)) {
-          if (!(connectorEntryKeys as readonly string[]).includes(key)) fail(`${place}: unknown setting "${key}".`, nodeOf('connectors', name, key), [`Known settings: ${connectorEntryKeys.join(', ')}.`])
+          if (!(connectorEntryKeys as readonly string[]).includes(key)) fail(`${place}: unknown setting "${key}".`, keyOf('connectors', name, key), [`Known settings: ${connectorEntryKeys.join(', ')}.`])
         }
         const out: ConnectorEnvironmentEntry = {}
         for (const key of ['id', 'dataverseId'] as const) {
@@ -249,7 +255,7 @@ export function parseProjectEnvironments(path: string, text: string, yaml: YamlM
           if (typeof e[key] !== 'string' || e[key] === '') fail(`${place}.${key} must be a string.`, nodeOf('connectors', name, key))
           out[key] = e[key] as string
         }
-        if (e.parameters !== undefined && e.parameters !== null) out.parameters = readParameters(e.parameters, `${place}.parameters`, (...keys) => nodeOf('connectors', name, 'parameters', ...keys), fail)
+        if (e.parameters !== undefined && e.parameters !== null) out.parameters = readParameters(e.parameters, `${place}.parameters`, (...keys) => nodeOf('connectors', name, 'parameters', ...keys), (...keys) => keyOf('connectors', name, 'parameters', ...keys), fail)
         connectors[name] = out
       }
     }
@@ -282,20 +288,21 @@ function readParameters(
   value: unknown,
   place: string,
   nodeOf: (...keys: string[]) => {range?: number[]},
+  keyOf: (...keys: string[]) => {range?: number[]},
   fail: (message: string, node: {range?: readonly number[] | null} | null | undefined, suggestions?: string[]) => never,
 ): ConnectorParameters {
   if (value === undefined || value === null) return {}
   if (typeof value !== 'object' || Array.isArray(value)) fail(`${place} must be a mapping.`, nodeOf())
   const out: ConnectorParameters = {}
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    if (!(parameterKeys as readonly string[]).includes(key)) fail(`${place}: unknown parameter "${key}".`, nodeOf(key), [`Known parameters: ${parameterKeys.join(', ')}.`])
+    if (!(parameterKeys as readonly string[]).includes(key)) fail(`${place}: unknown parameter "${key}".`, keyOf(key), [`Known parameters: ${parameterKeys.join(', ')}.`])
     if (key === 'scopes') {
       if (!Array.isArray(v) || v.some((s) => typeof s !== 'string')) fail(`${place}.scopes must be a list of strings.`, nodeOf(key))
       out.scopes = v as string[]
     } else if (key === 'definition' || key === 'properties') {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(`${place}.${key} must map JSON pointers (e.g. "/info/title") to values.`, nodeOf(key))
       for (const pointer of Object.keys(v as object)) {
-        if (!pointer.startsWith('/')) fail(`${place}.${key}: "${pointer}" is not a JSON pointer (it must start with "/").`, nodeOf(key, pointer))
+        if (!pointer.startsWith('/')) fail(`${place}.${key}: "${pointer}" is not a JSON pointer (it must start with "/").`, keyOf(key, pointer))
       }
       out[key] = v as Record<string, unknown>
     } else if (key === 'scheme') {
