@@ -109,7 +109,8 @@ export function blobError(status: number, code: string, message: string): HttpEr
 
 /** The generic error of a service, for faults and for failures of the emulator itself. */
 export function serviceError(req: Pick<EmulatorRequest, 'requestId' | 'header' | 'origin'>, service: ServiceKind, status: number, message: string, headers: Record<string, string | number> = {}): HttpError {
-  const code = status === 429 ? 'TooManyRequests' : status === 503 ? 'ServiceUnavailable' : status === 500 ? 'InternalServerError' : `Http${status}`
+  const codes: Record<number, string> = {405: 'MethodNotAllowed', 413: 'RequestEntityTooLarge', 429: 'TooManyRequests', 500: 'InternalServerError', 502: 'BadGateway', 503: 'ServiceUnavailable', 504: 'GatewayTimeout'}
+  const code = codes[status] ?? (status >= 500 ? 'InternalServerError' : 'BadRequest')
   let error: HttpError
   switch (service) {
     case 'graph':

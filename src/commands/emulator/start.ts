@@ -16,7 +16,7 @@ export default class EmulatorStart extends BaseCommand<EmulatorStartResult> {
 
   static override description = `Serves Entra ID (tokens, device code), the Power Apps, Flow and BAP resource providers, blob storage for uploads, a Dataverse Web API per environment and Microsoft Graph applications and federated credentials, all on one origin, with state kept in a data folder.
 
-Prints "listening on <url>" on stdout once it accepts requests, and keeps <data folder>/emulator.json so that other cc commands (and CC_EMULATOR_URL=<url>) find it. Ctrl-C (or SIGTERM) stops it; the state stays for the next start.
+Prints "listening on <url>" on stdout once it accepts requests (on stderr with --json, whose envelope — url, data folder, request count — comes when it stops), and keeps <data folder>/emulator.json so that other cc commands (and CC_EMULATOR_URL=<url>) find it. Ctrl-C (or SIGTERM) stops it; the state stays for the next start.
 
 Faults for tests and demos: --faults takes rules separated by ";" such as "503,rate=20%", "latency=50ms", "429,retry-after=2,route=POST /providers/Microsoft.PowerApps/apis,first=1", "reset,rate=5%" and "seed=7", or @FILE with the same text or JSON. See docs/emulator.md.
 
