@@ -136,28 +136,32 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Removes every literal `clientSecret` and every default value of a `securestring` parameter, at any depth.
- * A clientSecret that is an `@environmentVariables(...)` reference stays. Returns the paths of non-empty secrets.
+ * Removes the literal client secret of every OAuth setting (`oAuthSettings.clientSecret`, any case of the key, in
+ * connection parameters and parameter sets alike) and every default value of a `securestring` parameter, in place.
+ * A clientSecret that is an `@environmentVariables(...)` reference stays. A connection parameter that is merely
+ * named clientSecret (one the user fills in) is a definition, not a secret, and stays too. Returns the paths of
+ * the non-empty secrets removed (never their values).
  */
 export function removeSecrets(value: unknown, path: string): string[] {
   const removed: string[] = []
-  const walk = (node: unknown, at: string) => {
+  const walk = (node: unknown, at: string, inOAuthSettings: boolean) => {
     if (Array.isArray(node)) {
-      node.forEach((item, i) => walk(item, `${at}[${i}]`))
+      node.forEach((item, i) => walk(item, `${at}[${i}]`, false))
       return
     }
     if (!isObject(node)) return
     for (const key of Object.keys(node)) {
       const child = node[key]
-      const secret = key === 'clientSecret' || (key === 'defaultValue' && typeof node.type === 'string' && node.type.toLowerCase() === 'securestring')
+      const secret =
+        (inOAuthSettings && /^clientsecret$/i.test(key)) || (key === 'defaultValue' && typeof node.type === 'string' && node.type.toLowerCase() === 'securestring')
       if (secret && referencedEnvVar(child) === undefined) {
         if (child !== null && child !== undefined && child !== '') removed.push(`${at}.${key}`)
         delete node[key]
         continue
       }
-      walk(child, `${at}.${key}`)
+      walk(child, `${at}.${key}`, /^oauthsettings$/i.test(key))
     }
   }
-  walk(value, path)
+  walk(value, path, false)
   return removed
 }

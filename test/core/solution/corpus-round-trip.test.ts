@@ -5,7 +5,7 @@ import {afterAll, describe, expect, it} from 'vitest'
 
 import {loadConnector} from '../../../src/core/connector/load.js'
 import type {CcError} from '../../../src/core/errors.js'
-import {carriedProperties, removeSecrets} from '../../../src/core/solution/connector.js'
+import {carriedProperties} from '../../../src/core/solution/connector.js'
 import {packageSolution} from '../../../src/core/solution/package.js'
 import {prepareSolution} from '../../../src/core/solution/prepare.js'
 import {unpackSolution} from '../../../src/core/solution/unpack.js'
@@ -30,8 +30,19 @@ function meaningOf(properties: Record<string, unknown>, hasScript: boolean): Rec
     carried[key] = structuredClone(properties[key])
   }
   carried.connectionParameters ??= {}
-  removeSecrets(carried.connectionParameters, 'connectionParameters')
-  if (carried.connectionParameterSets) removeSecrets(carried.connectionParameterSets, 'connectionParameterSets')
+  // Independently of the code under test: the client secret of each OAuth setting goes, unless it is a reference.
+  const parameterMaps = [
+    carried.connectionParameters as Record<string, {oAuthSettings?: Record<string, unknown>}>,
+    ...(((carried.connectionParameterSets as {values?: Array<{parameters?: Record<string, {oAuthSettings?: Record<string, unknown>}>}>})?.values ?? []).map((v) => v.parameters ?? {})),
+  ]
+  for (const parameters of parameterMaps) {
+    for (const parameter of Object.values(parameters ?? {})) {
+      const oauth = parameter?.oAuthSettings
+      for (const key of Object.keys(oauth ?? {})) {
+        if (/^clientsecret$/i.test(key) && !/^@environmentVariables\("[^"]+"\)$/.test(String(oauth![key]))) delete oauth![key]
+      }
+    }
+  }
   const policies = carried.policyTemplateInstances
   if (policies === null || (Array.isArray(policies) && policies.length === 0)) delete carried.policyTemplateInstances
   return carried

@@ -126,6 +126,43 @@ describe('packageSolution', () => {
   })
 })
 
+describe('secrets in solutions', () => {
+  it('leaves out OAuth client secrets (any case) and securestring defaults, keeps parameter definitions and references', async () => {
+    const root = tempDir()
+    writeSampleConnector(join(root, 'payments'))
+    const file = join(root, 'payments', 'apiProperties.json')
+    const properties = JSON.parse(readFileSync(file, 'utf8'))
+    const oauth = properties.properties.connectionParameters.token.oAuthSettings
+    delete oauth.clientSecret
+    oauth.ClientSecret = 'Upper-s3cret'
+    properties.properties.connectionParameters.clientSecret = {type: 'securestring', uiDefinition: {displayName: 'Client secret', constraints: {required: 'true'}}}
+    properties.properties.connectionParameters.api_key = {type: 'securestring', defaultValue: 'default-s3cret', uiDefinition: {displayName: 'API key'}}
+    properties.properties.connectionParameterSets = {
+      uiDefinition: {displayName: 'Authentication'},
+      values: [{name: 'oauth', parameters: {token: {type: 'oauthSetting', oAuthSettings: {identityProvider: 'aad', clientId: 'x', clientSecret: 'set-s3cret'}}}}],
+    }
+    writeFileSync(file, JSON.stringify(properties, null, 2))
+    const context = solutionTestContext(root)
+    const result = await packageSolution({connectors: ['payments'], publisherPrefix: 'contoso', project: null, noValidate: true, out: 's.zip'}, context)
+    expect(result.connectors[0]!.secretsRemoved).toEqual([
+      'connectionParameters.token.oAuthSettings.ClientSecret',
+      'connectionParameters.api_key.defaultValue',
+      'connectionParameterSets.values[0].parameters.token.oAuthSettings.clientSecret',
+    ])
+    const content = await allContent(readFileSync(join(root, 's.zip')))
+    expect(content).not.toMatch(/s3cret/)
+    const name = 'contoso_contoso-20payments-20api'
+    const files = await readZip(join(root, 's.zip'))
+    const params = JSON.parse(String(files.get(`Connector/${name}_connectionparameters.json`)))
+    expect(params.clientSecret).toEqual({type: 'securestring', uiDefinition: {displayName: 'Client secret', constraints: {required: 'true'}}})
+    expect(params.api_key).toEqual({type: 'securestring', uiDefinition: {displayName: 'API key'}})
+    expect(JSON.parse(String(files.get(`Connector/${name}_connectionparametersets.json`))).values[0].parameters.token.oAuthSettings).toEqual({identityProvider: 'aad', clientId: 'x'})
+    expect(context.warnings.filter((w) => w.includes('was left out of the solution'))).toHaveLength(3)
+    for (const warning of context.warnings) expect(warning).not.toMatch(/s3cret/)
+    expect(JSON.stringify(result)).not.toMatch(/s3cret/)
+  })
+})
+
 describe('packageCertification', () => {
   async function setup() {
     const root = tempDir()
