@@ -71,3 +71,56 @@ describe('JSON pointers', () => {
     expect(getAtPointer({a: 1}, '/a/b')).toBeUndefined()
   })
 })
+
+describe('parseJsonDocument: faults of published connectors', () => {
+  it('reports non-ASCII white space once per run, and keeps parsing', () => {
+    const doc = parseJsonDocument('{\n\u2003\u2003"a": 1,\n\u2003"b": 2\n}')
+    expect(doc.value).toEqual({a: 1, b: 2})
+    expect(doc.problems.map((p) => [p.line, p.column, p.message])).toEqual([
+      [2, 1, 'U+2003 EM SPACE is not JSON white space (use plain spaces)'],
+      [3, 1, 'U+2003 EM SPACE is not JSON white space (use plain spaces)'],
+    ])
+  })
+
+  it('reports an unclosed array where the parent object closes, without a cascade', () => {
+    const doc = parseJsonDocument('{\n  "info": {\n    "tags": [\n      "a"\n  },\n  "host": "x"\n}')
+    expect(doc.problems).toHaveLength(1)
+    expect(doc.problems[0]).toMatchObject({line: 5, column: 3, message: expect.stringContaining('the array opened at 3:13 is not closed')})
+    expect(doc.value).toEqual({info: {tags: ['a']}, host: 'x'})
+  })
+
+  it('reports a missing closing brace at the end of the file, comments, and text after the value', () => {
+    expect(parseJsonDocument('{"a": {"b": 1}\n').problems[0]).toMatchObject({line: 2, column: 1, message: expect.stringContaining('the object opened at 1:1 is not closed')})
+    const comment = parseJsonDocument('{\n  // note\n  "a": 1\n}')
+    expect(comment.problems.map((p) => [p.line, p.column, p.message])).toEqual([[2, 3, 'comments are not allowed in JSON (remove it)']])
+    expect(comment.value).toEqual({a: 1})
+    expect(parseJsonDocument('{"a": 1}\n{"b": 2}').problems[0]).toMatchObject({line: 2, column: 1, message: expect.stringMatching(/^unexpected text after the end/)})
+  })
+
+  it('finds duplicate keys in text that is not strict JSON too', () => {
+    const doc = parseJsonDocument('{"a": 1, "a": 2,}')
+    expect(doc.problems.map((p) => p.code)).toEqual(['json-duplicate-key', 'json-syntax'])
+    expect(doc.value).toEqual({a: 2})
+  })
+
+  it('locates escaped keys, array items and keys of large objects in strict text', () => {
+    const big = Object.fromEntries(Array.from({length: 40}, (_, i) => [`k${i}`, {v: [i, {w: i}]}]))
+    const text = JSON.stringify({'a/b': {'x\u00e9"y': [10, 20, {z: true}]}, big}, null, 2)
+    const doc = parseJsonDocument(text)
+    const at = (pointer: string, target: 'key' | 'value' = 'value') => {
+      const p = doc.locate(pointer, target)
+      return text.slice(p.offset, p.offset + 12)
+    }
+    expect(at('/a~1b/x\u00e9"y/2/z')).toMatch(/^true\s/)
+    expect(at('/a~1b/x\u00e9"y/1')).toMatch(/^20,/)
+    expect(at('/a~1b/x\u00e9"y', 'key')).toMatch(/^"x\u00e9\\"y"/)
+    expect(at('/big/k37/v/1/w')).toMatch(/^37/)
+    expect(doc.locate('/big/k99/v')).toMatchObject({exact: false})
+    expect(doc.span('/big/k3')).toMatchObject({keyOffset: expect.any(Number)})
+    expect(doc.span('/nope')).toBeUndefined()
+  })
+
+  it('reports an empty file', () => {
+    expect(parseJsonDocument('').problems[0]).toMatchObject({line: 1, column: 1, message: 'the file is empty: expected a JSON value'})
+  })
+})
