@@ -1,5 +1,4 @@
 import {relative} from 'node:path'
-import picomatch from 'picomatch'
 
 import {CcError} from '../errors.js'
 import type {ProjectFile} from '../project/project-file.js'
@@ -44,7 +43,7 @@ export interface ConnectorSettings {
 const levels: readonly RuleLevel[] = ['off', 'error', 'warning', 'info']
 
 /** Reads and checks the validation section of a project file (empty settings without one). */
-export function readValidationSettings(project: ProjectFile | undefined): ValidationSettings {
+export async function readValidationSettings(project: ProjectFile | undefined): Promise<ValidationSettings> {
   const empty: ValidationSettings = {rules: {levels: new Map(), options: new Map()}, overrides: []}
   if (!project) return empty
   const section = project.data.validation
@@ -75,6 +74,8 @@ export function readValidationSettings(project: ProjectFile | undefined): Valida
   }
   if (data.overrides !== undefined) {
     if (!Array.isArray(data.overrides)) fail('"validation.overrides" must be a list.', 'overrides')
+    // Loaded only when there are overrides: most runs do not need a glob matcher.
+    const {default: picomatch} = await import('picomatch')
     for (const [i, entry] of (data.overrides as unknown[]).entries()) {
       const where = `validation.overrides[${i}]`
       if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) fail(`${where} must be a mapping with "connectors" and "rules".`, 'overrides')

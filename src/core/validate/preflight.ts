@@ -12,7 +12,7 @@ import {validateLoaded} from './validate.js'
  */
 export async function preflightValidate(connectors: readonly Connector[], options: {cwd?: string} = {}): Promise<void> {
   const cwd = options.cwd ?? process.cwd()
-  const settings = readValidationSettings(await loadProjectFile(cwd))
+  const settings = await readValidationSettings(await loadProjectFile(cwd))
   const errors = connectors.flatMap((connector) => validateLoaded(connector, settings, 'base', 'base', cwd).findings.filter((f) => f.severity === 'error'))
   if (errors.length === 0) return
   const shown = errors.slice(0, 5).map((e) => `${e.file}:${e.line}:${e.column} ${e.message} (${e.ruleId})`)

@@ -55,7 +55,7 @@ const loadAhead = 6
 /** Validates connector folders offline and returns every finding with its rule, file, JSON pointer and line:column. */
 export async function validateConnectors(options: ValidateOptions, ctx: CoreContext): Promise<ValidationResult> {
   const project = await loadProjectFile(ctx.cwd)
-  const settings = readValidationSettings(project)
+  const settings = await readValidationSettings(project)
   const dirs = await resolveConnectorPaths(options.paths ?? [], ctx.cwd, project)
   const profile = options.profile ?? settings.profile ?? 'base'
   const maxWarnings = options.maxWarnings ?? settings.maxWarnings

@@ -8,8 +8,8 @@ function project(text: string, data: Record<string, unknown>): ProjectFile {
 }
 
 describe('the validation section of cc.yaml', () => {
-  it('merges rules, options and overrides for each connector folder (later overrides win)', () => {
-    const settings = readValidationSettings(
+  it('merges rules, options and overrides for each connector folder (later overrides win)', async () => {
+    const settings = await readValidationSettings(
       project('', {
         validation: {
           profile: 'certification',
@@ -35,21 +35,21 @@ describe('the validation section of cc.yaml', () => {
     expect(settingsFor(settings, '/work/app/connectors/legacy-b').levels.get('params/path-encoding')).toBe('info')
   })
 
-  it('refuses unknown rules, levels, options and keys with their line in cc.yaml', () => {
+  it('refuses unknown rules, levels, options and keys with their line in cc.yaml', async () => {
     const text = 'validation:\n  rules:\n    operation/id-length: {max: "long"}\n'
-    expect(() => readValidationSettings(project(text, {validation: {rules: {'operation/id-length': {max: 'long'}}}}))).toThrow(/option "max" must be a number/)
-    const bad = (validation: unknown, text = 'validation:\n') => {
+    await expect(readValidationSettings(project(text, {validation: {rules: {'operation/id-length': {max: 'long'}}}}))).rejects.toThrow(/option "max" must be a number/)
+    const bad = async (validation: unknown, text = 'validation:\n') => {
       try {
-        readValidationSettings(project(text, {validation}))
+        await readValidationSettings(project(text, {validation}))
       } catch (error) {
         return error as {code: string; message: string; line?: number}
       }
       throw new Error('no error')
     }
-    expect(bad({rules: {'operation/id-unique': 'fatal'}}, 'validation:\n  rules:\n    operation/id-unique: fatal\n')).toMatchObject({code: 'PROJECT_FILE_INVALID', line: 3})
-    expect(bad({rules: {'operation/id-unique': {maximum: 3}}}).message).toContain('takes no options')
-    expect(bad({profile: 'strict'}).message).toContain('must be one of base, certification')
-    expect(bad({maxWarning: 3}).message).toContain('unknown key "validation.maxWarning"')
-    expect(bad({overrides: [{rules: {}}]}).message).toContain('connectors must be a folder name or glob')
+    expect(await bad({rules: {'operation/id-unique': 'fatal'}}, 'validation:\n  rules:\n    operation/id-unique: fatal\n')).toMatchObject({code: 'PROJECT_FILE_INVALID', line: 3})
+    expect((await bad({rules: {'operation/id-unique': {maximum: 3}}})).message).toContain('takes no options')
+    expect((await bad({profile: 'strict'})).message).toContain('must be one of base, certification')
+    expect((await bad({maxWarning: 3})).message).toContain('unknown key "validation.maxWarning"')
+    expect((await bad({overrides: [{rules: {}}]})).message).toContain('connectors must be a folder name or glob')
   })
 })
