@@ -3,7 +3,7 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {cli, row, timeCommand} from '../lib.js'
+import {cli, root, row, timeCommand} from '../lib.js'
 
 export default async function startup() {
   const node = timeCommand(process.execPath, ['-e', '0'], {runs: 15})
@@ -30,6 +30,14 @@ export default async function startup() {
     rows.push(row({suite: 'startup', metric: 'cc scaffold', value: scaffold.ms, unit: 'ms', baseline: node.ms, baselineLabel: 'node', ratio: scaffold.ms / node.ms}))
   } catch (error) {
     rows.push(row({suite: 'startup', metric: 'cc scaffold', value: Number.NaN, unit: 'ms', goal: `failed: ${String(error.message).slice(0, 80)}`, ok: false}))
+  }
+  try {
+    // --from loads js-yaml and @readme/openapi-parser (lazily) and converts OpenAPI 3.0 to Swagger 2.0.
+    const from = join(root, 'test', 'core', 'openapi', 'fixtures', 'petstore-3.0.yaml')
+    const converted = timeCommand(process.execPath, [cli, 'scaffold', 'bench-petstore', '--from', from, '--out', join(work, 'p'), '--force'], {runs: 5, cwd: work})
+    rows.push(row({suite: 'startup', metric: 'cc scaffold --from (OpenAPI 3.0 YAML)', value: converted.ms, unit: 'ms', baseline: node.ms, baselineLabel: 'node', ratio: converted.ms / node.ms}))
+  } catch (error) {
+    rows.push(row({suite: 'startup', metric: 'cc scaffold --from (OpenAPI 3.0 YAML)', value: Number.NaN, unit: 'ms', goal: `failed: ${String(error.message).slice(0, 80)}`, ok: false}))
   } finally {
     rmSync(work, {force: true, recursive: true})
   }

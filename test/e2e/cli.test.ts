@@ -1,6 +1,6 @@
 import {execFileSync} from 'node:child_process'
 import {cpSync, existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
-import {join} from 'node:path'
+import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {describe, expect, it} from 'vitest'
 
@@ -121,5 +121,33 @@ describe('cc, the built CLI', () => {
     expect(run.exitCode).toBe(130)
     expect(run.stderr).toContain('Interrupted: stopping after the current step (Ctrl-C again to quit now).')
     expect(existsSync(join(cwd, 'blocked'))).toBe(false)
+  })
+})
+
+/** The packages a compiled module pulls in at load time: static imports, followed through relative files. */
+function staticPackages(entry: string): Set<string> {
+  const packages = new Set<string>()
+  const seen = new Set<string>()
+  const visit = (file: string) => {
+    if (seen.has(file)) return
+    seen.add(file)
+    const code = readFileSync(file, 'utf8')
+    for (const match of code.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]/gm)) {
+      const spec = match[1] ?? match[2]!
+      if (spec.startsWith('.')) visit(resolve(dirname(file), spec))
+      else packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!)
+    }
+  }
+  visit(entry)
+  return packages
+}
+
+describe('start-up cost of scaffold and package', () => {
+  it('loads archiver, the OpenAPI parser, js-yaml and @azure/identity only when they are needed', () => {
+    for (const command of ['scaffold', 'package']) {
+      const packages = staticPackages(join(repo, 'dist', 'commands', `${command}.js`))
+      expect(packages.has('@oclif/core'), command).toBe(true) // the walk sees the imports
+      for (const heavy of ['archiver', '@readme/openapi-parser', 'js-yaml', '@azure/identity', 'yauzl']) expect(packages.has(heavy), `${command} → ${heavy}`).toBe(false)
+    }
   })
 })
