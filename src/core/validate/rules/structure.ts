@@ -105,11 +105,9 @@ const any: KeySpec = {type: 'any'}
 const primitiveTypes = ['string', 'number', 'integer', 'boolean', 'array', 'file'] as const
 const collectionFormats = ['csv', 'ssv', 'tsv', 'pipes', 'multi'] as const
 
-/** JSON-schema-like keywords shared by non-body parameters, headers and items. */
-const validations: Record<string, KeySpec> = {
+/** Constraint keywords shared by schemas, non-body parameters, headers and items. */
+const constraints: Record<string, KeySpec> = {
   format: str,
-  items: {type: 'object', shape: 'items'},
-  collectionFormat: {type: 'string', values: collectionFormats},
   default: any,
   maximum: num,
   exclusiveMaximum: bool,
@@ -123,6 +121,13 @@ const validations: Record<string, KeySpec> = {
   uniqueItems: bool,
   enum: {type: 'array'},
   multipleOf: num,
+}
+
+/** JSON-schema-like keywords of non-body parameters, headers and items. */
+const validations: Record<string, KeySpec> = {
+  ...constraints,
+  items: {type: 'object', shape: 'items'},
+  collectionFormat: {type: 'string', values: collectionFormats},
 }
 
 const set = (...names: string[]): ReadonlySet<string> => new Set(names)
@@ -252,26 +257,13 @@ const shapes: Record<ShapeName, Shape> = {
 }
 
 const schemaKeyList: Record<string, KeySpec> = {
+  ...constraints,
   $ref: str,
-  format: str,
   title: str,
   description: str,
-  default: any,
-  multipleOf: num,
-  maximum: num,
-  exclusiveMaximum: bool,
-  minimum: num,
-  exclusiveMinimum: bool,
-  maxLength: int,
-  minLength: int,
-  pattern: str,
-  maxItems: int,
-  minItems: int,
-  uniqueItems: bool,
   maxProperties: int,
   minProperties: int,
   required: strings,
-  enum: {type: 'array'},
   type: {type: 'string', values: ['string', 'number', 'integer', 'boolean', 'array', 'object', 'file', 'null']},
   items: {type: ['object', 'array']},
   allOf: {type: 'array', items: 'object'},
