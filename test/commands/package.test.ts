@@ -62,10 +62,7 @@ describe('cc package', () => {
     expect(existsSync(out)).toBe(true)
   })
 
-  it('says clearly that solution and certification packages are not available yet; rejects unknown kinds (exit 2)', async () => {
-    const solution = await runCommand(Package, [join(samples, 'open-meteo-weather'), '--kind', 'solution', '--json'])
-    expect(solution.exitCode).toBe(1)
-    expect(solution.json).toMatchObject({status: 1, code: 'PACKAGE_KIND_NOT_AVAILABLE'})
+  it('rejects an unknown --kind as a usage error (exit 2)', async () => {
     const unknown = await runCommand(Package, [join(samples, 'open-meteo-weather'), '--kind', 'tarball'])
     expect(unknown.exitCode).toBe(2)
     expect(unknown.stderr).toMatch(/^Error \(USAGE\):/)

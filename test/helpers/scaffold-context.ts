@@ -1,4 +1,7 @@
+import {expect} from 'vitest'
+
 import type {CoreContext} from '../../src/core/context.js'
+import {CcError} from '../../src/core/errors.js'
 
 /** A CoreContext for calling scaffold/package core functions in-process; warnings and steps are collected. */
 export function areaTestContext(cwd: string, options: {interactive?: boolean} = {}): CoreContext & {warnings: string[]; steps: string[]} {
@@ -13,4 +16,15 @@ export function areaTestContext(cwd: string, options: {interactive?: boolean} = 
     steps,
     reporter: {step: (message: string) => steps.push(message), progress() {}, debug() {}, warn: (message: string) => warnings.push(message)},
   }
+}
+
+/** The CcError a call fails with; fails the test when it succeeds or throws something else. */
+export async function ccErrorOf(promise: Promise<unknown>): Promise<CcError> {
+  try {
+    await promise
+  } catch (error) {
+    expect(error).toBeInstanceOf(CcError)
+    return error as CcError
+  }
+  throw new Error('expected the call to fail with a CcError')
 }

@@ -3,11 +3,10 @@ import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {describe, expect, it} from 'vitest'
 
-import {CcError} from '../../../src/core/errors.js'
 import {importOpenApi} from '../../../src/core/openapi/import.js'
 import {operationIdFor} from '../../../src/core/openapi/normalize.js'
 import type {ImportedDefinition} from '../../../src/core/openapi/types.js'
-import {areaTestContext} from '../../helpers/scaffold-context.js'
+import {areaTestContext, ccErrorOf} from '../../helpers/scaffold-context.js'
 import {tempDir} from '../../helpers/temp-dir.js'
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url))
@@ -18,15 +17,6 @@ async function load(name: string): Promise<ImportedDefinition> {
 
 const reasons = (notes: ImportedDefinition['notConverted'], pointer: string) => notes.filter((n) => n.pointer === pointer).map((n) => n.reason)
 
-async function failure(promise: Promise<unknown>): Promise<CcError> {
-  try {
-    await promise
-  } catch (error) {
-    expect(error).toBeInstanceOf(CcError)
-    return error as CcError
-  }
-  throw new Error('expected the import to fail')
-}
 
 describe('importOpenApi: OpenAPI 3.0 (YAML)', () => {
   it('turns servers into host, basePath and schemes, and reports the servers it cannot keep', async () => {
@@ -212,21 +202,21 @@ describe('importOpenApi: Swagger 2.0 and files', () => {
   it('refuses broken syntax with the line and column', async () => {
     const dir = tempDir()
     writeFileSync(join(dir, 'bad.json'), '{\n  "openapi": "3.0.0",\n  "info": {,}\n}\n')
-    const json = await failure(importOpenApi(join(dir, 'bad.json'), areaTestContext(dir)))
+    const json = await ccErrorOf(importOpenApi(join(dir, 'bad.json'), areaTestContext(dir)))
     expect(json).toMatchObject({code: 'OPENAPI_SYNTAX', line: 3})
     writeFileSync(join(dir, 'bad.yaml'), 'openapi: 3.0.0\ninfo:\n  title: [unclosed\n')
-    const yaml = await failure(importOpenApi(join(dir, 'bad.yaml'), areaTestContext(dir)))
+    const yaml = await ccErrorOf(importOpenApi(join(dir, 'bad.yaml'), areaTestContext(dir)))
     expect(yaml.code).toBe('OPENAPI_SYNTAX')
     expect(yaml.line).toBeGreaterThanOrEqual(3)
   })
 
   it('refuses missing files and documents that are not OpenAPI', async () => {
     const dir = tempDir()
-    expect((await failure(importOpenApi(join(dir, 'none.yaml'), areaTestContext(dir)))).code).toBe('OPENAPI_NOT_FOUND')
+    expect((await ccErrorOf(importOpenApi(join(dir, 'none.yaml'), areaTestContext(dir)))).code).toBe('OPENAPI_NOT_FOUND')
     writeFileSync(join(dir, 'asyncapi.yaml'), 'asyncapi: 2.6.0\ninfo: {title: x, version: "1"}\n')
-    expect((await failure(importOpenApi(join(dir, 'asyncapi.yaml'), areaTestContext(dir)))).code).toBe('OPENAPI_UNSUPPORTED_VERSION')
+    expect((await ccErrorOf(importOpenApi(join(dir, 'asyncapi.yaml'), areaTestContext(dir)))).code).toBe('OPENAPI_UNSUPPORTED_VERSION')
     writeFileSync(join(dir, 'old.json'), '{"swagger": "1.2"}')
-    expect((await failure(importOpenApi(join(dir, 'old.json'), areaTestContext(dir)))).message).toContain('swagger: 1.2')
+    expect((await ccErrorOf(importOpenApi(join(dir, 'old.json'), areaTestContext(dir)))).message).toContain('swagger: 1.2')
   })
 
   it('derives operationIds from method and path', () => {

@@ -5,26 +5,16 @@ import {fileURLToPath} from 'node:url'
 import {inflateRawSync} from 'node:zlib'
 import {describe, expect, it} from 'vitest'
 
-import {CcError} from '../../../src/core/errors.js'
 import {ExitCode} from '../../../src/core/exit-codes.js'
 import {packageConnectors} from '../../../src/core/package/index.js'
 import {stripSecrets} from '../../../src/core/package/secrets.js'
 import {scaffoldConnector} from '../../../src/core/scaffold/scaffold.js'
 import {readZip} from '../../../src/core/zip/read.js'
-import {areaTestContext} from '../../helpers/scaffold-context.js'
+import {areaTestContext, ccErrorOf} from '../../helpers/scaffold-context.js'
 import {tempDir} from '../../helpers/temp-dir.js'
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url))
 
-async function failure(promise: Promise<unknown>): Promise<CcError> {
-  try {
-    await promise
-  } catch (error) {
-    expect(error).toBeInstanceOf(CcError)
-    return error as CcError
-  }
-  throw new Error('expected packaging to fail')
-}
 
 /** Every byte a zip stores for its entries, inflated, as text: to show a string is nowhere inside. */
 function allEntryText(zip: Buffer): string {
@@ -161,14 +151,14 @@ describe('packageConnectors --kind connector', () => {
     const linked = copySample('open-meteo-weather')
     execFileSync('rm', [join(linked, 'icon.png')])
     symlinkSync(outside, join(linked, 'icon.png'))
-    const link = await failure(packageConnectors({paths: [linked]}, areaTestContext(cwd)))
+    const link = await ccErrorOf(packageConnectors({paths: [linked]}, areaTestContext(cwd)))
     expect(link.code).toBe('PACKAGE_PATH_ESCAPES')
     expect(link.message).toMatch(/icon\.png is a link to .*outside\.png, outside the connector folder/)
     expect(existsSync(join(cwd, 'dist'))).toBe(false)
 
     const named = copySample('azure-resource-manager')
     writeFileSync(join(named, 'settings.json'), JSON.stringify({apiDefinition: '../../secrets/apiDefinition.swagger.json'}))
-    const dotdot = await failure(packageConnectors({paths: [named]}, areaTestContext(cwd)))
+    const dotdot = await ccErrorOf(packageConnectors({paths: [named]}, areaTestContext(cwd)))
     expect(dotdot.code).toBe('PACKAGE_PATH_ESCAPES')
     expect(dotdot.file).toBe(join(named, 'settings.json'))
 
@@ -184,11 +174,11 @@ describe('packageConnectors --kind connector', () => {
     const cwd = tempDir()
     const dir = copySample('open-meteo-weather')
     writeFileSync(join(dir, 'apiProperties.json'), '{"properties": {"iconBrandColor": "#e8590c",}}')
-    const error = await failure(packageConnectors({paths: [dir]}, areaTestContext(cwd)))
+    const error = await ccErrorOf(packageConnectors({paths: [dir]}, areaTestContext(cwd)))
     expect(error.code).toBe('VALIDATION_FAILED')
     expect(error.exitCode).toBe(ExitCode.findings)
     expect(existsSync(join(cwd, 'dist'))).toBe(false)
-    const unreadable = await failure(packageConnectors({paths: [dir], validate: false}, areaTestContext(cwd)))
+    const unreadable = await ccErrorOf(packageConnectors({paths: [dir], validate: false}, areaTestContext(cwd)))
     expect(unreadable.code).toBe('CONNECTOR_UNREADABLE')
     expect(existsSync(join(cwd, 'dist'))).toBe(false)
   })
@@ -205,11 +195,11 @@ describe('packageConnectors --kind connector', () => {
     expect(one.packages.map((p) => p.output)).toEqual(['dist/open-meteo-weather.zip'])
     const folder = await packageConnectors({out: 'zips'}, areaTestContext(root))
     expect(folder.packages.map((p) => p.output)).toEqual(['zips/azure-resource-manager.zip', 'zips/open-meteo-weather.zip'])
-    const tooMany = await failure(packageConnectors({out: 'one.zip'}, areaTestContext(root)))
+    const tooMany = await ccErrorOf(packageConnectors({out: 'one.zip'}, areaTestContext(root)))
     expect(tooMany).toMatchObject({code: 'PACKAGE_OUT_IS_FILE', exitCode: ExitCode.usage})
-    const empty = await failure(packageConnectors({}, areaTestContext(tempDir())))
+    const empty = await ccErrorOf(packageConnectors({}, areaTestContext(tempDir())))
     expect(empty).toMatchObject({code: 'PACKAGE_NOTHING_TO_PACKAGE', exitCode: ExitCode.usage})
-    const missing = await failure(packageConnectors({paths: ['nope']}, areaTestContext(root)))
+    const missing = await ccErrorOf(packageConnectors({paths: ['nope']}, areaTestContext(root)))
     expect(missing).toMatchObject({code: 'PATH_NOT_FOUND', exitCode: ExitCode.usage})
   })
 
@@ -227,14 +217,6 @@ describe('packageConnectors --kind connector', () => {
     expect(result.packages.map((p) => p.output)).toEqual(names.map((n) => `dist/${n}.zip`))
     expect(result.packages.every((p) => p.secretsRemoved.length === 0 && p.leftOut.length === 0)).toBe(true)
     expect(ctx.warnings).toEqual([])
-  })
-
-  it('refuses the kinds that are not available yet, with a clear error', async () => {
-    for (const kind of ['solution', 'certification'] as const) {
-      const error = await failure(packageConnectors({kind, paths: [join(repo, 'connectors', 'open-meteo-weather')]}, areaTestContext(tempDir())))
-      expect(error.code).toBe('PACKAGE_KIND_NOT_AVAILABLE')
-      expect(error.message).toContain(`--kind ${kind} is not available yet`)
-    }
   })
 })
 

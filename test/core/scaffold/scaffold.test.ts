@@ -3,26 +3,16 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {loadConnector} from '../../../src/core/connector/load.js'
-import {CcError} from '../../../src/core/errors.js'
 import {ExitCode} from '../../../src/core/exit-codes.js'
 import {checkConnectorName, titleFromName} from '../../../src/core/scaffold/names.js'
 import {scaffoldConnector} from '../../../src/core/scaffold/scaffold.js'
 import {authKinds} from '../../../src/core/scaffold/templates.js'
 import {preflightValidate} from '../../../src/core/validate/preflight.js'
-import {areaTestContext} from '../../helpers/scaffold-context.js'
+import {areaTestContext, ccErrorOf} from '../../helpers/scaffold-context.js'
 import {tempDir} from '../../helpers/temp-dir.js'
 
 const variants = [...authKinds.map((auth) => ({auth, managedIdentity: false})), {auth: 'aad' as const, managedIdentity: true}]
 
-async function failure(promise: Promise<unknown>): Promise<CcError> {
-  try {
-    await promise
-  } catch (error) {
-    expect(error).toBeInstanceOf(CcError)
-    return error as CcError
-  }
-  throw new Error('expected the call to fail')
-}
 
 describe('scaffoldConnector: templates', () => {
   for (const {auth, managedIdentity} of variants) {
@@ -88,7 +78,7 @@ describe('scaffoldConnector: templates', () => {
 
   it('refuses --managed-identity with another auth kind as a usage error', async () => {
     const cwd = tempDir()
-    const error = await failure(scaffoldConnector({name: 'orders', auth: 'basic', managedIdentity: true}, areaTestContext(cwd)))
+    const error = await ccErrorOf(scaffoldConnector({name: 'orders', auth: 'basic', managedIdentity: true}, areaTestContext(cwd)))
     expect(error.code).toBe('SCAFFOLD_MANAGED_IDENTITY_NEEDS_AAD')
     expect(error.exitCode).toBe(ExitCode.usage)
     expect(existsSync(join(cwd, 'orders'))).toBe(false)
@@ -117,7 +107,7 @@ describe('scaffoldConnector: target folder', () => {
     mkdirSync(join(cwd, 'orders'))
     writeFileSync(join(cwd, 'orders', 'notes.txt'), 'mine')
     let asked = false
-    const error = await failure(scaffoldConnector({name: 'orders', confirmOverwrite: async () => (asked = true)}, areaTestContext(cwd)))
+    const error = await ccErrorOf(scaffoldConnector({name: 'orders', confirmOverwrite: async () => (asked = true)}, areaTestContext(cwd)))
     expect(error.code).toBe('SCAFFOLD_TARGET_NOT_EMPTY')
     expect(error.exitCode).toBe(ExitCode.failed)
     expect(error.suggestions.join(' ')).toContain('--force')
@@ -131,7 +121,7 @@ describe('scaffoldConnector: target folder', () => {
     writeFileSync(join(cwd, 'orders', 'notes.txt'), 'mine')
     const questions: string[] = []
     const ctx = areaTestContext(cwd, {interactive: true})
-    const no = await failure(scaffoldConnector({name: 'orders', confirmOverwrite: async (dir) => (questions.push(dir), false)}, ctx))
+    const no = await ccErrorOf(scaffoldConnector({name: 'orders', confirmOverwrite: async (dir) => (questions.push(dir), false)}, ctx))
     expect(no.code).toBe('SCAFFOLD_TARGET_NOT_EMPTY')
     expect(questions).toEqual([join(cwd, 'orders')])
     const yes = await scaffoldConnector({name: 'orders', confirmOverwrite: async () => true}, ctx)
@@ -168,9 +158,9 @@ describe('scaffoldConnector: target folder', () => {
   it('refuses a file as the target and names that are not one folder name', async () => {
     const cwd = tempDir()
     writeFileSync(join(cwd, 'orders'), 'x')
-    expect((await failure(scaffoldConnector({name: 'orders'}, areaTestContext(cwd)))).code).toBe('SCAFFOLD_TARGET_IS_FILE')
+    expect((await ccErrorOf(scaffoldConnector({name: 'orders'}, areaTestContext(cwd)))).code).toBe('SCAFFOLD_TARGET_IS_FILE')
     for (const bad of ['../up', 'a/b', '', ' lead', 'trail.', 'x'.repeat(81)]) {
-      const error = await failure(scaffoldConnector({name: bad}, areaTestContext(cwd)))
+      const error = await ccErrorOf(scaffoldConnector({name: bad}, areaTestContext(cwd)))
       expect(error.code, bad).toBe('SCAFFOLD_INVALID_NAME')
       expect(error.exitCode).toBe(ExitCode.usage)
     }
@@ -240,7 +230,7 @@ describe('scaffoldConnector --from', () => {
     const apikey = await scaffoldConnector({name: 'keyed', from: join(fixtures, 'petstore-3.0.yaml'), auth: 'apikey'}, areaTestContext(cwd))
     expect(apikey.auth).toBe('apikey')
     expect(JSON.parse(readFileSync(join(cwd, 'keyed', 'apiDefinition.swagger.json'), 'utf8')).securityDefinitions).toEqual({api_key: {type: 'apiKey', in: 'header', name: 'X-API-Key'}})
-    const error = await failure(scaffoldConnector({name: 'mi', from: join(fixtures, 'petstore-3.0.yaml'), managedIdentity: true}, areaTestContext(cwd)))
+    const error = await ccErrorOf(scaffoldConnector({name: 'mi', from: join(fixtures, 'petstore-3.0.yaml'), managedIdentity: true}, areaTestContext(cwd)))
     expect(error).toMatchObject({code: 'SCAFFOLD_MANAGED_IDENTITY_NEEDS_AAD', exitCode: ExitCode.usage})
   })
 })
