@@ -1,5 +1,6 @@
 import {existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
 import {describe, expect, it} from 'vitest'
 
 import {loadConnector} from '../../../src/core/connector/load.js'
@@ -8,6 +9,7 @@ import {checkConnectorName, titleFromName} from '../../../src/core/scaffold/name
 import {scaffoldConnector} from '../../../src/core/scaffold/scaffold.js'
 import {authKinds} from '../../../src/core/scaffold/templates.js'
 import {preflightValidate} from '../../../src/core/validate/preflight.js'
+import {validateConnectors} from '../../../src/core/validate/validate.js'
 import {areaTestContext, ccErrorOf} from '../../helpers/scaffold-context.js'
 import {tempDir} from '../../helpers/temp-dir.js'
 
@@ -60,6 +62,25 @@ describe('scaffoldConnector: templates', () => {
       })
     }
   }
+
+  it('every template, and both sample connectors, pass cc validate --profile certification with zero errors', async () => {
+    const cwd = tempDir()
+    const ctx = areaTestContext(cwd)
+    const paths: string[] = []
+    for (const {auth, managedIdentity} of variants) {
+      const name = `cert-${auth}${managedIdentity ? '-mi' : ''}`
+      await scaffoldConnector({name, auth, managedIdentity, script: true}, ctx)
+      paths.push(name)
+    }
+    const repo = fileURLToPath(new URL('../../../', import.meta.url))
+    paths.push(join(repo, 'connectors', 'azure-resource-manager'), join(repo, 'connectors', 'open-meteo-weather'))
+    const result = await validateConnectors({paths, profile: 'certification'}, ctx)
+    expect(result.connectors).toHaveLength(paths.length)
+    expect(result.connectors.flatMap((c) => c.findings.filter((f) => f.severity === 'error').map((f) => `${c.path}: ${f.ruleId} ${f.message}`))).toEqual([])
+    // The one warning a template keeps on purpose: its sample host, which the author replaces.
+    const warnings = result.connectors.flatMap((c) => c.findings.filter((f) => f.severity === 'warning').map((f) => `${c.name}: ${f.ruleId}`))
+    expect(warnings).toEqual(variants.map(({auth, managedIdentity}) => `cert-${auth}${managedIdentity ? '-mi' : ''}: host/production`))
+  })
 
   it('writes the managed-identity form of the shared contract exactly, without a client secret', async () => {
     const cwd = tempDir()
