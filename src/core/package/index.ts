@@ -1,5 +1,7 @@
 import type {CoreContext} from '../context.js'
-import {CcError, throwIfAborted} from '../errors.js'
+import {throwIfAborted, UsageError} from '../errors.js'
+import type {SolutionFlags} from '../solution/options.js'
+import type {CertificationPackageResult, SolutionPackageResult} from '../solution/package.js'
 import {displayPath} from '../fs/paths.js'
 import {preflightValidate} from '../validate/preflight.js'
 import {writeZipFile} from '../zip/write.js'
@@ -8,7 +10,7 @@ import {connectorFolders, connectorZipContent, loadForPackaging, zipPaths} from 
 export const packageKinds = ['connector', 'solution', 'certification'] as const
 export type PackageKind = (typeof packageKinds)[number]
 
-export interface PackageOptions {
+export interface PackageOptions extends SolutionFlags {
   /** What to build. Default: connector. */
   kind?: PackageKind
   /** Connector folders (or files inside them). Default: the current folder, else the project's connectors. */
@@ -17,6 +19,10 @@ export interface PackageOptions {
   out?: string
   /** Run the pre-flight validation first (default true; --no-validate turns it off). */
   validate?: boolean
+  /** --kind certification: the flow solution zip to put beside the connector solution. */
+  flowSolution?: string
+  /** --kind certification: the intro.md to use. */
+  intro?: string
 }
 
 export interface ConnectorPackage {
@@ -48,24 +54,59 @@ export interface ConnectorPackageResult {
 
 export type PackageResult = ConnectorPackageResult
 
+/** What `cc package` returns for any --kind. */
+export type AnyPackageResult = ConnectorPackageResult | SolutionPackageResult | CertificationPackageResult
+
 /**
  * `cc package`: the one entry point for every kind of package. `connector` writes one zip per connector folder in
  * the PowerPlatformConnectors layout (deterministic: the same folder gives the same bytes), with client secrets
  * stripped and reported; the folders are validated first (pre-flight) unless `validate` is false, and nothing is
  * written when one of them fails.
  */
-export async function packageConnectors(options: PackageOptions, ctx: CoreContext): Promise<PackageResult> {
+export async function packageConnectors(options: PackageOptions & {kind?: 'connector'}, ctx: CoreContext): Promise<ConnectorPackageResult>
+export async function packageConnectors(options: PackageOptions, ctx: CoreContext): Promise<AnyPackageResult>
+export async function packageConnectors(options: PackageOptions, ctx: CoreContext): Promise<AnyPackageResult> {
   const kind = options.kind ?? 'connector'
   switch (kind) {
-    case 'connector':
+    case 'connector': {
+      const misplaced = (Object.keys(solutionOnly) as Array<keyof typeof solutionOnly>).find((key) => options[key] !== undefined && options[key] !== false)
+      if (misplaced) {
+        throw new UsageError(`${solutionOnly[misplaced]} applies to --kind solution and --kind certification.`, {
+          code: 'PACKAGE_FLAG_NOT_FOR_KIND',
+          suggestions: [`cc package --kind solution ${solutionOnly[misplaced]} …`],
+        })
+      }
       return packageConnectorZips(options, ctx)
+    }
     case 'solution':
     case 'certification':
-      throw new CcError(`cc package --kind ${kind} is not available yet in this version of cc.`, {
-        code: 'PACKAGE_KIND_NOT_AVAILABLE',
-        suggestions: ['cc package --kind connector   (a connector zip)'],
-      })
+      return packageSolutionKind(kind, options, ctx)
   }
+}
+
+const solutionOnly = {
+  solutionName: '--solution-name',
+  solutionVersion: '--solution-version',
+  bumpVersion: '--bump-version',
+  publisherName: '--publisher-name',
+  publisherPrefix: '--publisher-prefix',
+  managed: '--managed',
+  envVars: '--env-var',
+  flowSolution: '--flow-solution',
+  intro: '--intro',
+} as const
+
+/** `--kind solution|certification` (src/core/solution): all the connectors go into one solution zip. */
+async function packageSolutionKind(kind: 'solution' | 'certification', options: PackageOptions, ctx: CoreContext): Promise<SolutionPackageResult | CertificationPackageResult> {
+  if (kind === 'solution') {
+    for (const key of ['flowSolution', 'intro'] as const) {
+      if (options[key] !== undefined) throw new UsageError(`${solutionOnly[key]} applies to --kind certification only.`, {code: 'PACKAGE_FLAG_NOT_FOR_KIND', suggestions: [`cc package --kind certification ${solutionOnly[key]} …`]})
+    }
+  }
+  const {packageCertification, packageSolution} = await import('../solution/package.js')
+  const {kind: _kind, paths, validate, ...rest} = options
+  const solutionOptions = {...rest, connectors: await connectorFolders(paths ?? [], ctx.cwd), noValidate: validate === false}
+  return kind === 'solution' ? packageSolution(solutionOptions, ctx) : packageCertification(solutionOptions, ctx)
 }
 
 async function packageConnectorZips(options: PackageOptions, ctx: CoreContext): Promise<ConnectorPackageResult> {

@@ -151,8 +151,8 @@ export async function certificationIntro(connector: Connector, explicit?: string
  * The certification profile of `cc validate` over the connectors about to be packaged (cc.yaml rule levels
  * apply). Errors stop packaging with VALIDATION_FAILED (exit 3), as the base profile's pre-flight does.
  */
-export function certificationPreflight(connectors: readonly Connector[], project: ProjectFile | undefined, cwd: string): void {
-  const settings = readValidationSettings(project)
+export async function certificationPreflight(connectors: readonly Connector[], project: ProjectFile | undefined, cwd: string): Promise<void> {
+  const settings = await readValidationSettings(project)
   const errors = connectors.flatMap((c) => validateLoaded(c, settings, 'certification', 'certification', cwd).findings.filter((f) => f.severity === 'error'))
   if (errors.length === 0) return
   const first = errors[0]!

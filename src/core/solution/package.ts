@@ -15,7 +15,7 @@ import type {EnvVarDefinition, SolutionFile} from './types.js'
 const zipLevel = 6
 
 export interface SolutionPackageOptions extends PrepareSolutionOptions {
-  /** The zip to write, or a folder for it. Default: cc.yaml `solution.output`, else the current folder. */
+  /** The zip to write, or a folder for it. Default: cc.yaml `solution.output`, else dist/. */
   out?: string
 }
 
@@ -198,7 +198,7 @@ function summaryOf(prepared: PreparedSolution): Pick<SolutionPackageResult, 'sol
   }
 }
 
-/** Where the zip goes: `--out` (a .zip file, or a folder), else cc.yaml `solution.output`, else the current folder. */
+/** Where the zip goes: `--out` (a .zip file, or a folder), else cc.yaml `solution.output`, else dist/ (as for connector zips). */
 function outputPath(out: string | undefined, prepared: PreparedSolution, context: CoreContext, fileName: string): string {
   if (out !== undefined) {
     const path = resolve(context.cwd, out)
@@ -206,7 +206,7 @@ function outputPath(out: string | undefined, prepared: PreparedSolution, context
   }
   const configured = prepared.config.output
   if (configured !== undefined && prepared.project) return join(resolve(prepared.project.dir, configured), fileName)
-  return join(context.cwd, fileName)
+  return join(context.cwd, 'dist', fileName)
 }
 
 /** After a successful write: the bumped version goes back to cc.yaml when it came from there. */

@@ -61,7 +61,7 @@ export async function prepareSolution(options: PrepareSolutionOptions, context: 
   }
   context.reporter.progress(loaded.length, loaded.length, 'Reading connectors')
   if (!options.noValidate) {
-    if (options.profile === 'certification') certificationPreflight(loaded, project, context.cwd)
+    if (options.profile === 'certification') await certificationPreflight(loaded, project, context.cwd)
     else await preflightValidate(loaded, {cwd: context.cwd})
   }
 
