@@ -52,6 +52,8 @@ export interface SolutionZipContents {
   components: string[]
   /** Files of the zip that no connector or definition uses. */
   otherFiles: string[]
+  /** Things that were read leniently (e.g. an emptied connection parameters file). */
+  warnings: string[]
 }
 
 const xmlArrays = {
@@ -75,6 +77,7 @@ export function isSolutionZip(archive: ZipArchive): boolean {
  */
 export async function readSolutionZip(archive: ZipArchive): Promise<SolutionZipContents> {
   const used = new Set<string>()
+  const warnings: string[] = []
   const readText = async (path: string): Promise<string> => {
     const entry = archive.find(path) ?? archive.find(path, {caseInsensitive: true})
     if (!entry) throw missingFile(archive, path)
@@ -114,7 +117,13 @@ export async function readSolutionZip(archive: ZipArchive): Promise<SolutionZipC
         if (!required) return undefined
         throw new CcError(`${customizationsFile}: connector ${name} has no ${element}.`, {code: 'SOLUTION_INVALID', file: customizationsFile})
       }
-      return parseJson(await readText(path), `${archive.label}!/${path}`)
+      const text = await readText(path)
+      if (text.trim() === '' && !required) {
+        // ALM pipelines blank connection parameter files on export so that imports keep the target's settings.
+        warnings.push(`${archive.label}!/${path} is empty; read as no ${element}.`)
+        return undefined
+      }
+      return parseJson(text, `${archive.label}!/${path}`)
     }
     const connector: SolutionZipConnector = {
       name,
@@ -169,6 +178,7 @@ export async function readSolutionZip(archive: ZipArchive): Promise<SolutionZipC
     hasWorkflows: components.includes('Workflows'),
     components,
     otherFiles: archive.files.map((f) => f.name).filter((n) => !used.has(n)),
+    warnings,
   }
 }
 

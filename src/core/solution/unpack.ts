@@ -65,6 +65,7 @@ export async function unpackSolution(options: UnpackOptions, context: CoreContex
         suggestions: ['Pass the solution that holds the custom connector (a connector-only solution, as `cc package --kind solution` writes).'],
       })
     }
+    for (const warning of contents.warnings) context.reporter.warn(warning)
     const folders = folderNames(contents.connectors)
     const byName = new Map(contents.environmentVariables.map((v) => [v.schemaName.toLowerCase(), v]))
     const planned = contents.connectors.map((connector, i) => ({connector, dir: join(out, folders[i]!)}))

@@ -135,6 +135,18 @@ describe('unpackSolution', () => {
     expect(json.line).toBe(3)
   })
 
+  it('reads an emptied connection parameters file (as ALM pipelines leave them) as none, with a warning', async () => {
+    const root = tempDir()
+    const zip = await sampleSolution(root)
+    const {readZip} = await import('../../../src/core/zip/read.js')
+    const files = [...(await readZip(zip))].map(([name, data]) => ({name, data: name.endsWith('_connectionparameters.json') ? Buffer.from('') : data}))
+    writeFileSync(join(root, 'blank.zip'), rawZip(files))
+    const context = solutionTestContext(root)
+    await unpackSolution({zip: 'blank.zip', out: 'out'}, context)
+    expect(readJson(join(root, 'out', 'Contoso Payments API', 'apiProperties.json')).properties.connectionParameters).toEqual({})
+    expect(context.warnings).toEqual([expect.stringContaining('_connectionparameters.json is empty; read as no connectionparameters')])
+  })
+
   it('makes safe, distinct folder names from display names', () => {
     expect(folderNames([
       {displayName: 'A/B: C?', name: 'p_a'},
