@@ -127,3 +127,42 @@ export async function forgetCachedTokens(configDir: string, tenantId?: string): 
   await writeFileAtomic(path, JSON.stringify(cache), {mode: 0o600})
   return removed
 }
+
+export interface CachedTokenQuery {
+  /** The authority host as MSAL records it: `login.microsoftonline.com`, `127.0.0.1:7450`. */
+  environment: string
+  clientId: string
+  tenantId: string
+  scope: string
+  /** A person's account (`<oid>.<tid>`); app tokens have none. */
+  homeAccountId?: string
+  /** Only tokens valid at least this much longer (default 5 minutes, MSAL's own margin). */
+  marginMs?: number
+}
+
+/**
+ * A still-valid access token straight from the cache file, without loading @azure/identity (about a second of
+ * start-up on a small machine). Anything short of an exact, fresh match returns undefined and the caller goes
+ * through MSAL as usual, which also refreshes.
+ */
+export async function readCachedAccessToken(configDir: string, query: CachedTokenQuery): Promise<{token: string; expiresOn: number} | undefined> {
+  let cache: {AccessToken?: Record<string, Record<string, unknown>>}
+  try {
+    cache = JSON.parse(await readFile(tokenCachePath(configDir), 'utf8')) as typeof cache
+  } catch {
+    return undefined
+  }
+  const scope = query.scope.toLowerCase()
+  const now = Date.now() + (query.marginMs ?? 300_000)
+  for (const entry of Object.values(cache.AccessToken ?? {})) {
+    if (String(entry.environment ?? '').toLowerCase() !== query.environment.toLowerCase()) continue
+    if (entry.client_id !== query.clientId || String(entry.realm ?? '').toLowerCase() !== query.tenantId.toLowerCase()) continue
+    if ((entry.home_account_id ?? '') !== (query.homeAccountId ?? '')) continue
+    if (!String(entry.target ?? '').toLowerCase().split(' ').includes(scope)) continue
+    if (entry.token_type !== undefined && String(entry.token_type).toLowerCase() !== 'bearer') continue
+    const expiresOn = Number(entry.expires_on) * 1000
+    if (!Number.isFinite(expiresOn) || expiresOn <= now || typeof entry.secret !== 'string') continue
+    return {token: entry.secret, expiresOn}
+  }
+  return undefined
+}

@@ -6,6 +6,7 @@ import {decodeClaims, principalOf} from './claims.js'
 import {createCredential, type CredentialContext, type CredentialSpec, isTenantId, MissingSecretError} from './credentials.js'
 import {emulatorCiPrincipal, type LoginMethod} from './methods.js'
 import {readProfiles, recordTokenExpiry, type SignInProfile, sameTenant, selectProfile} from './profiles.js'
+import {readCachedAccessToken} from './token-cache.js'
 
 /**
  * Tokens for one environment's services during one command: from the profile `cc login` saved for the cloud and
@@ -84,20 +85,21 @@ async function fromProfile(profile: SignInProfile, context: CredentialContext, o
   // A service principal whose secret is not available: cached tokens only, and a clear message once they expire.
   const secretless = profile.method === 'client-secret' && !(profile.secretEnv && options.env[profile.secretEnv])
   if (!secretless) return fromSpec(profile, context, options, 'profile')
-  const credential = await createCredential(profile, {...context, secret: 'unavailable-secret-placeholder'})
-  return wrap(credential, profile, context, options, 'profile', async (scope) => {
+  return wrap(() => createCredential(profile, {...context, secret: 'unavailable-secret-placeholder'}), profile, context, options, 'profile', async (scope) => {
     const expiry = profile.tokenExpiries?.[scope]
     if (expiry === undefined || expiry < Date.now() + 120_000) throw new MissingSecretError(profile)
   })
 }
 
 async function fromSpec(spec: CredentialSpec, context: CredentialContext, options: TokenSourceOptions, origin: TokenSource['origin']): Promise<TokenSource> {
-  const credential = await createCredential(spec, context)
-  return wrap(credential, spec, context, options, origin)
+  return wrap(() => createCredential(spec, context), spec, context, options, origin)
 }
 
+/** Methods whose tokens MSAL keeps in cc's cache file (Azure CLI and managed identity keep their own). */
+const cachedMethods = new Set<LoginMethod>(['device-code', 'browser', 'client-secret', 'client-certificate', 'workload-identity', 'github-oidc', 'azure-pipelines', 'emulator'])
+
 function wrap(
-  credential: TokenCredential,
+  makeCredential: () => Promise<TokenCredential>,
   spec: CredentialSpec | SignInProfile,
   context: CredentialContext,
   options: TokenSourceOptions,
@@ -105,13 +107,29 @@ function wrap(
   precheck?: (scope: string) => Promise<void>,
 ): TokenSource {
   const cache = new Map<string, Promise<AccessTokenInfo>>()
+  let credential: Promise<TokenCredential> | undefined
+  const fromFile = async (scope: string): Promise<AccessTokenInfo | undefined> => {
+    if (!cachedMethods.has(spec.method) || !isTenantId(spec.tenantId) || !spec.clientId) return undefined
+    const tenantId = spec.authenticationRecord?.tenantId ?? spec.tenantId
+    if (!/^[0-9a-f-]{36}$/i.test(tenantId)) return undefined
+    return readCachedAccessToken(context.configDir, {
+      environment: new URL(options.cloud.authorityHost).host,
+      clientId: spec.clientId,
+      tenantId,
+      scope,
+      ...(spec.authenticationRecord ? {homeAccountId: spec.authenticationRecord.homeAccountId} : {}),
+    })
+  }
   const fetchToken = async (scope: string): Promise<AccessTokenInfo> => {
+    const cached = await fromFile(scope)
+    if (cached) return cached
     await precheck?.(scope)
     try {
-      const token = await credential.getToken(scope)
+      credential ??= makeCredential()
+      const token = await (await credential).getToken(scope)
       if (!token) throw new AuthRequiredError(`No token for ${scope}.`, {code: 'NOT_SIGNED_IN', suggestions: [options.loginCommand]})
       const claims = decodeClaims(token.token)
-      const expected = 'tenantId' in spec && isTenantId(spec.tenantId) ? spec.tenantId : options.tenant
+      const expected = isTenantId(spec.tenantId) ? spec.tenantId : options.tenant
       if (claims.tid && /^[0-9a-f-]{36}$/i.test(expected ?? '') && !sameTenant(claims.tid, expected)) {
         throw new AuthRequiredError(`Signed in to tenant ${claims.tid}, but this environment belongs to tenant ${expected}.`, {code: 'AUTH_WRONG_TENANT', suggestions: [options.loginCommand]})
       }

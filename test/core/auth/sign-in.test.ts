@@ -97,6 +97,11 @@ describe('sign-in against the emulator', () => {
     const stored = JSON.parse(readFileSync(path, 'utf8'))
     for (const scope of Object.keys(stored.profiles[0].tokenExpiries)) stored.profiles[0].tokenExpiries[scope] = Date.now() - 1000
     writeFileSync(path, JSON.stringify(stored))
+    // ...and the cached tokens themselves run out.
+    const cachePath = tokenCachePath(ctx.configDir)
+    const cache = JSON.parse(readFileSync(cachePath, 'utf8'))
+    for (const entry of Object.values(cache.AccessToken) as Array<Record<string, string>>) entry.expires_on = String(Math.floor(Date.now() / 1000) - 60)
+    writeFileSync(cachePath, JSON.stringify(cache))
     const error = await failure(withSession({env: 'local'}, ctx, (s) => s.tokens.getToken(powerApps)))
     expect(error).toMatchObject({code: 'AUTH_SECRET_UNAVAILABLE', exitCode: 4})
     expect(error.suggestions.join('\n')).toContain('cc login --method client-secret --client-id 9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b')
@@ -153,5 +158,18 @@ describe('sign-in against the emulator', () => {
     const cache = JSON.parse(readFileSync(tokenCachePath(ctx.configDir), 'utf8'))
     expect(Object.keys(cache.RefreshToken ?? {})).toEqual([])
     expect(Object.keys(cache.AccessToken ?? {})).toEqual([])
+  })
+
+  it('takes a fresh cached token straight from the cache file: a later run sends nothing to the identity service', async () => {
+    const routes: string[] = []
+    const emulator = await startTestEmulator({deviceCodeApprovalDelayMs: 0, onRequest: (entry) => routes.push(entry.route)})
+    const ctx = testContext({emulatorUrl: emulator.url})
+    await login({env: 'local', method: 'device-code'}, ctx)
+    expect(routes.some((r) => r.startsWith('identity.'))).toBe(true)
+    routes.length = 0
+    const who = await whoami({env: 'local'}, ctx)
+    expect(who.username).toBe('avery@contoso.onmicrosoft.com')
+    expect(routes.filter((r) => r.startsWith('identity.'))).toEqual([])
+    expect(routes).toEqual(['admin.health'])
   })
 })
