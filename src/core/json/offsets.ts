@@ -189,3 +189,76 @@ function skipContainer(text: string, pos: number): number {
     else closeBracket = next(']', at + 1)
   }
 }
+
+interface Trie {
+  children: Map<string, Trie> | undefined
+  /** Indices of the pointers that end here. */
+  ends: number[]
+}
+
+/**
+ * Where many pointers are, in one forward pass over strict JSON text: only the containers some pointer goes
+ * through are scanned member by member, every other value is skipped. Nothing is built for the rest of the
+ * document, which is what makes positions cheap for a file with many findings. For each pointer: the span of the
+ * deepest existing value along it, and whether the whole pointer exists.
+ */
+export function locateAll(text: string, pointers: ReadonlyArray<readonly PointerSegment[]>): Array<{span: Span; exact: boolean}> {
+  const root: Trie = {children: undefined, ends: []}
+  pointers.forEach((segments, i) => {
+    let node = root
+    for (const segment of segments) {
+      node.children ??= new Map()
+      const key = String(segment)
+      let next = node.children.get(key)
+      if (!next) node.children.set(key, (next = {children: undefined, ends: []}))
+      node = next
+    }
+    node.ends.push(i)
+  })
+  const found: Array<{span: Span; exact: boolean} | undefined> = new Array(pointers.length)
+  /** Pointers below `node` that were not found resolve to `span` (their nearest existing ancestor). */
+  const fallback = (node: Trie, span: Span): void => {
+    for (const i of node.ends) found[i] ??= {span, exact: false}
+    if (node.children) for (const child of node.children.values()) fallback(child, span)
+  }
+  const descend = (pos: number, keyOffset: number, node: Trie): number => {
+    const span: Span = {offset: pos, end: -1, keyOffset}
+    for (const i of node.ends) found[i] = {span, exact: true}
+    const c = text.charCodeAt(pos)
+    if (!node.children || (c !== 123 && c !== 91)) {
+      span.end = skipValue(text, pos)
+      if (node.children) for (const child of node.children.values()) fallback(child, span)
+      return span.end
+    }
+    const object = c === 123
+    const close = object ? 125 : 93
+    const seen = new Set<Trie>()
+    let index = 0
+    let at = skipSpace(text, pos + 1)
+    while (at < text.length && text.charCodeAt(at) !== close) {
+      let child: Trie | undefined
+      let memberKey = -1
+      if (object) {
+        memberKey = at
+        const end = stringEnd(text, at)
+        const raw = text.slice(at + 1, end - 1)
+        child = node.children.get(raw.indexOf('\\') < 0 ? raw : (JSON.parse(text.slice(at, end)) as string))
+        at = skipSpace(text, skipSpace(text, end) + 1)
+      } else child = node.children.get(String(index++))
+      let end: number
+      if (child) {
+        seen.add(child)
+        end = descend(at, memberKey, child)
+      } else end = skipValue(text, at)
+      at = skipSpace(text, end)
+      if (text.charCodeAt(at) === 44) at = skipSpace(text, at + 1)
+    }
+    span.end = Math.min(at + 1, text.length)
+    for (const child of node.children.values()) if (!seen.has(child)) fallback(child, span)
+    return span.end
+  }
+  const start = skipSpace(text, 0)
+  if (start < text.length) descend(start, -1, root)
+  else fallback(root, {offset: 0, end: 0, keyOffset: -1})
+  return found.map((f) => f ?? {span: {offset: 0, end: 0, keyOffset: -1}, exact: false})
+}

@@ -72,7 +72,26 @@ function locate(connector: Connector, pending: readonly Pending[], cwd: string):
   const texts = new Map<string, LineIndex>()
   const shown = new Map<string, string>()
   const findings: Array<Finding & {order: number}> = []
-  for (const {rule, severity, target, message, extra} of pending) {
+  // Positions in JSON files: all pointers of a file in one pass over its text.
+  const positions = new Map<Pending, {line: number; column: number}>()
+  const byDoc = new Map<ConnectorJsonFile<unknown>, Pending[]>()
+  for (const item of pending) {
+    if (item.target.line !== undefined || !item.target.path) continue
+    const json = fileOf(connector, item.target).json
+    if (!json || json.format !== 'json') continue
+    const list = byDoc.get(json)
+    if (list) list.push(item)
+    else byDoc.set(json, [item])
+  }
+  for (const [json, items] of byDoc) {
+    const located = json.doc.locateMany(
+      items.map((i) => i.target.path!),
+      items.map((i) => i.target.at),
+    )
+    items.forEach((item, k) => positions.set(item, located[k]!))
+  }
+  for (const item of pending) {
+    const {rule, severity, target, message, extra} = item
     const {name, json, text, order} = fileOf(connector, target)
     let file = shown.get(name)
     if (file === undefined) shown.set(name, (file = displayPath(join(connector.dir, name), cwd)))
@@ -82,8 +101,8 @@ function locate(connector: Connector, pending: readonly Pending[], cwd: string):
     if (target.line !== undefined) {
       line = target.line
       column = target.column ?? 1
-    } else if (target.path && json && json.format === 'json') {
-      const position = json.doc.locate(target.path, target.at)
+    } else if (positions.has(item)) {
+      const position = positions.get(item)!
       line = position.line
       column = position.column
     } else if (target.offset !== undefined && text !== undefined) {

@@ -124,3 +124,40 @@ describe('parseJsonDocument: faults of published connectors', () => {
     expect(parseJsonDocument('').problems[0]).toMatchObject({line: 1, column: 1, message: 'the file is empty: expected a JSON value'})
   })
 })
+
+describe('locateMany', () => {
+  it('gives the same positions as locate for every value and key of real connectors, and for missing pointers', async () => {
+    const {readFileSync} = await import('node:fs')
+    const {join} = await import('node:path')
+    const {corpusConnectors} = await import('../../helpers/corpus.js')
+    const dirs = corpusConnectors().filter((_, i) => i % 97 === 0)
+    for (const dir of dirs) {
+      const text = readFileSync(join(dir, 'apiProperties.json'), 'utf8')
+      const swagger = (() => {
+        try {
+          return readFileSync(join(dir, 'apiDefinition.swagger.json'), 'utf8')
+        } catch {
+          return undefined
+        }
+      })()
+      for (const source of [text, swagger]) {
+        if (!source) continue
+        const doc = parseJsonDocument(source)
+        if (!doc.strict) continue
+        const pointers: Array<Array<string | number>> = []
+        const collect = (value: unknown, path: Array<string | number>): void => {
+          pointers.push(path)
+          if (pointers.length > 3000) return
+          if (Array.isArray(value)) value.forEach((v, i) => collect(v, [...path, i]))
+          else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) collect(v, [...path, k])
+        }
+        collect(doc.value, [])
+        pointers.push(['paths', 'nope', 'get'], ['info', 'title', 'deeper'], ['missing'])
+        const targets = pointers.map((_, i) => (i % 2 ? 'key' : 'value') as 'key' | 'value')
+        const many = doc.locateMany(pointers, targets)
+        const fresh = parseJsonDocument(source)
+        pointers.forEach((p, i) => expect(many[i], `${dir} ${JSON.stringify(p)}`).toEqual(fresh.locate(p, targets[i])))
+      }
+    }
+  }, 60_000)
+})
