@@ -1,5 +1,5 @@
 import {existsSync} from 'node:fs'
-import {availableParallelism} from 'node:os'
+import {availableParallelism, loadavg} from 'node:os'
 import {fileURLToPath} from 'node:url'
 import type {Worker} from 'node:worker_threads'
 
@@ -26,11 +26,14 @@ export interface WorkerReply {
 
 const workerFile = fileURLToPath(new URL('./worker.js', import.meta.url))
 
-/** How many worker threads a run of `connectors` folders should use (0: validate in this thread). */
+/** How many worker threads a run of `connectors` folders should use (0: validate in this thread): one per idle core. */
 export function workerCount(connectors: number): number {
   // Workers pay off for many folders; the compiled worker file is absent when running from sources (tests).
   if (connectors < 24 || !existsSync(workerFile)) return 0
-  return Math.max(0, Math.min(availableParallelism(), 4, Math.floor(connectors / 12)))
+  // Only cores that are idle help: on a busy machine (other builds, tests) threads only add overhead.
+  const idle = Math.floor(availableParallelism() - loadavg()[0]! + 0.5)
+  const threads = Math.min(idle, 4, Math.floor(connectors / 12))
+  return threads >= 2 ? threads : 0
 }
 
 /**
