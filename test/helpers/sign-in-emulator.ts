@@ -112,3 +112,16 @@ export function commandEnv(emulatorUrl: string, extra: Record<string, string | u
   }
   return {...env, ...extra}
 }
+
+/** Seeded emulator ids (docs/architecture.md, "Seeded emulator identities"). */
+export const seeded = {
+  tenantId: '8a7f5b2e-3c41-4d6a-9e0f-1b2c3d4e5f60',
+  otherTenantId: '2d4c6e8a-1b3f-4a5c-8e7d-9f0a1b2c3d4e',
+  ciAppId: '9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b',
+  devEnvironment: 'Default-8a7f5b2e-3c41-4d6a-9e0f-1b2c3d4e5f60',
+  testEnvironment: '3f6d2a1b-7c84-4e59-a0b3-6c2d1e0f9a87',
+  prodEnvironment: 'c1e4b7a2-5d36-4f80-9b1c-2e3f4a5b6c7d',
+} as const
+
+/** A script.csx the validator accepts (it overrides ExecuteAsync). */
+export const passThroughScript = 'public class Script : ScriptBase\n{\n    public override Task<HttpResponseMessage> ExecuteAsync() => Context.SendAsync(Context.Request, CancellationToken);\n}\n'

@@ -11,8 +11,8 @@ import {emulatorCiPrincipal} from '../../../src/core/auth/methods.js'
 import {whoami} from '../../../src/core/auth/whoami.js'
 import {defaultScope} from '../../../src/core/environments/clouds.js'
 import {withSession} from '../../../src/core/environments/session.js'
-import {CcError} from '../../../src/core/errors.js'
 import {startTestEmulator, testContext} from '../../helpers/sign-in-emulator.js'
+import {ccErrorOf} from '../../helpers/solution-zip-fixtures.js'
 import {tempDir} from '../../helpers/temp-dir.js'
 
 /**
@@ -69,16 +69,6 @@ async function trustIssuer(emulatorUrl: string, issuer: string, subject: string)
   expect(outcome).toBe('created')
 }
 
-async function failure(promise: Promise<unknown>): Promise<CcError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof CcError) return error
-    throw error
-  }
-  throw new Error('expected a CcError')
-}
-
 describe('federated and borrowed sign-in against the emulator', () => {
   it('signs in with a federated token file (workload identity)', async () => {
     const emulator = await startTestEmulator()
@@ -118,7 +108,7 @@ describe('federated and borrowed sign-in against the emulator', () => {
     const issuer = await startIssuer()
     await trustIssuer(emulator.url, issuer.url, 'repo:contoso/connectors:ref:refs/heads/main')
     const ctx = testContext({emulatorUrl: emulator.url, env: {ACTIONS_ID_TOKEN_REQUEST_URL: `${issuer.url}/github-token`, ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'actions-request-token'}})
-    const error = await failure(login({env: 'local', method: 'github-oidc', clientId: emulatorCiPrincipal.clientId, tenant: emulatorCiPrincipal.tenantId}, ctx))
+    const error = await ccErrorOf(login({env: 'local', method: 'github-oidc', clientId: emulatorCiPrincipal.clientId, tenant: emulatorCiPrincipal.tenantId}, ctx))
     expect(error).toMatchObject({code: 'AUTH_FAILED', exitCode: 4})
     expect(error.message).toMatch(/AADSTS700213: No matching federated identity record found for presented assertion subject 'repo:contoso\/connectors:environment:prod'/)
   })

@@ -11,12 +11,11 @@ import {tokenCachePath} from '../../../src/core/auth/token-cache.js'
 import {whoami} from '../../../src/core/auth/whoami.js'
 import {defaultScope} from '../../../src/core/environments/clouds.js'
 import {withSession} from '../../../src/core/environments/session.js'
-import {CcError} from '../../../src/core/errors.js'
-import {startTestEmulator, testContext} from '../../helpers/sign-in-emulator.js'
+import {seeded, startTestEmulator, testContext} from '../../helpers/sign-in-emulator.js'
+import {ccErrorOf} from '../../helpers/solution-zip-fixtures.js'
 
 const powerApps = defaultScope('https://service.powerapps.com/')
 const flow = defaultScope('https://service.flow.microsoft.com/')
-const otherTenant = '2d4c6e8a-1b3f-4a5c-8e7d-9f0a1b2c3d4e'
 
 function allFilesText(dir: string): string {
   let text = ''
@@ -24,16 +23,6 @@ function allFilesText(dir: string): string {
     if (entry.isFile()) text += readFileSync(join(entry.parentPath, entry.name), 'utf8')
   }
   return text
-}
-
-async function failure(promise: Promise<unknown>): Promise<CcError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof CcError) return error
-    throw error
-  }
-  throw new Error('expected a CcError')
 }
 
 describe('sign-in against the emulator', () => {
@@ -102,7 +91,7 @@ describe('sign-in against the emulator', () => {
     const cache = JSON.parse(readFileSync(cachePath, 'utf8'))
     for (const entry of Object.values(cache.AccessToken) as Array<Record<string, string>>) entry.expires_on = String(Math.floor(Date.now() / 1000) - 60)
     writeFileSync(cachePath, JSON.stringify(cache))
-    const error = await failure(withSession({env: 'local'}, ctx, (s) => s.tokens.getToken(powerApps)))
+    const error = await ccErrorOf(withSession({env: 'local'}, ctx, (s) => s.tokens.getToken(powerApps)))
     expect(error).toMatchObject({code: 'AUTH_SECRET_UNAVAILABLE', exitCode: 4})
     expect(error.suggestions.join('\n')).toContain('cc login --method client-secret --client-id 9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b')
   })
@@ -129,20 +118,20 @@ describe('sign-in against the emulator', () => {
   it('reports a wrong secret and a wrong tenant as exit 4 with the login to run', async () => {
     const emulator = await startTestEmulator()
     const ctx = testContext({emulatorUrl: emulator.url})
-    const wrongSecret = await failure(login({env: 'local', method: 'client-secret', clientId: emulatorCiPrincipal.clientId, tenant: emulatorCiPrincipal.tenantId, clientSecret: 'not-the-secret'}, ctx))
+    const wrongSecret = await ccErrorOf(login({env: 'local', method: 'client-secret', clientId: emulatorCiPrincipal.clientId, tenant: emulatorCiPrincipal.tenantId, clientSecret: 'not-the-secret'}, ctx))
     expect(wrongSecret).toMatchObject({code: 'AUTH_FAILED', exitCode: 4})
     expect(wrongSecret.message).toMatch(/AADSTS7000215/)
     expect(wrongSecret.message).not.toContain('not-the-secret')
     expect(wrongSecret.suggestions[0]).toBe('cc login --env local --method client-secret')
 
-    const wrongTenant = await failure(login({env: 'local', method: 'client-secret', clientId: emulatorCiPrincipal.clientId, tenant: otherTenant, clientSecret: 'emulator-ci-secret'}, ctx))
+    const wrongTenant = await ccErrorOf(login({env: 'local', method: 'client-secret', clientId: emulatorCiPrincipal.clientId, tenant: seeded.otherTenantId, clientSecret: 'emulator-ci-secret'}, ctx))
     expect(wrongTenant).toMatchObject({code: 'AUTH_WRONG_TENANT', exitCode: 4})
   })
 
   it('says exactly which login to run when nobody is signed in to a real cloud', async () => {
     const ctx = testContext()
     writeFileSync(join(ctx.cwd, 'cc.yaml'), 'environments:\n  prod:\n    environmentId: c1e4b7a2-5d36-4f80-9b1c-2e3f4a5b6c7d\n    tenant: contoso.onmicrosoft.com\n')
-    const error = await failure(withSession({env: 'prod'}, ctx, async () => undefined))
+    const error = await ccErrorOf(withSession({env: 'prod'}, ctx, async () => undefined))
     expect(error).toMatchObject({code: 'NOT_SIGNED_IN', exitCode: 4})
     expect(error.suggestions[0]).toBe('cc login --env prod')
   })

@@ -5,7 +5,8 @@ import {afterEach, describe, expect, it} from 'vitest'
 import {HttpClient, retryDelay} from '../../../src/core/clients/http.js'
 import {collectPages} from '../../../src/core/clients/paging.js'
 import {redactBody, redactHeaders, redactText, redactUrl} from '../../../src/core/clients/redact.js'
-import {AuthRequiredError, CcError} from '../../../src/core/errors.js'
+import {AuthRequiredError} from '../../../src/core/errors.js'
+import {ccErrorOf} from '../../helpers/solution-zip-fixtures.js'
 
 /** A scripted service on loopback: each request gets the next answer; requests are recorded. */
 const servers: Server[] = []
@@ -38,16 +39,6 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
   res.end(JSON.stringify(body))
 }
 
-async function failure(promise: Promise<unknown>): Promise<CcError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof CcError) return error
-    throw error
-  }
-  throw new Error('expected a CcError')
-}
-
 describe('HttpClient', () => {
   it('sends the bearer token and JSON, and reads JSON answers', async () => {
     const svc = await service([json(200, {ok: true})])
@@ -74,7 +65,7 @@ describe('HttpClient', () => {
   it('does not repeat a POST that may have been processed (500), but repeats an idempotent one', async () => {
     const svc = await service([json(500, {error: {code: 'InternalServerError', message: 'boom'}}), json(200, {})])
     const http = new HttpClient({service: 'Test', baseUrl: svc.url, retryBaseMs: 1})
-    const error = await failure(http.request({method: 'POST', path: 'create', purpose: 'creating the thing'}))
+    const error = await ccErrorOf(http.request({method: 'POST', path: 'create', purpose: 'creating the thing'}))
     expect(error).toMatchObject({code: 'API_SERVICE_ERROR', status: 500})
     expect(svc.requests).toHaveLength(1)
     await http.request({method: 'POST', path: 'validate', idempotent: true})
@@ -91,13 +82,13 @@ describe('HttpClient', () => {
       },
     ])
     const http = new HttpClient({service: 'Power Apps', baseUrl: svc.url})
-    const notFound = await failure(http.request({path: 'apis/shared_x', purpose: 'reading connector shared_x'}))
+    const notFound = await ccErrorOf(http.request({path: 'apis/shared_x', purpose: 'reading connector shared_x'}))
     expect(notFound.message).toBe(`Power Apps answered 404 Not Found while reading connector shared_x: ApiNotFound: The API 'shared_x' could not be found. (GET ${svc.url}/apis/shared_x; request id req-404)`)
     expect(notFound).toMatchObject({code: 'API_NOT_FOUND', serviceCode: 'ApiNotFound', requestId: 'req-404'})
-    const forbidden = await failure(http.request({path: 'x'}))
+    const forbidden = await ccErrorOf(http.request({path: 'x'}))
     expect(forbidden).toMatchObject({code: 'API_FORBIDDEN', requestId: 'graph-req-1'})
     expect(forbidden.suggestions[0]).toMatch(/role/)
-    const conflict = await failure(http.request({method: 'PUT', path: 'blob', body: 'x'}))
+    const conflict = await ccErrorOf(http.request({method: 'PUT', path: 'blob', body: 'x'}))
     expect(conflict).toMatchObject({code: 'API_CONFLICT', serviceCode: 'BlobAlreadyExists'})
     expect(conflict.message).toContain('The specified blob already exists.')
   })
@@ -105,7 +96,7 @@ describe('HttpClient', () => {
   it('turns 401 into the error the caller chooses (sign in again)', async () => {
     const svc = await service([json(401, {error: {code: 'ExpiredAuthenticationToken', message: 'The access token expiry UTC time is earlier than current UTC time.'}})])
     const http = new HttpClient({service: 'Power Apps', baseUrl: svc.url, onUnauthorized: (e) => new AuthRequiredError(e.message, {code: 'AUTH_EXPIRED', suggestions: ['cc login --env dev']})})
-    const error = await failure(http.request({path: 'x'}))
+    const error = await ccErrorOf(http.request({path: 'x'}))
     expect(error).toBeInstanceOf(AuthRequiredError)
     expect(error).toMatchObject({code: 'AUTH_EXPIRED', exitCode: 4, suggestions: ['cc login --env dev']})
   })
@@ -113,7 +104,7 @@ describe('HttpClient', () => {
   it('fails at once when the service asks to wait longer than the limit', async () => {
     const svc = await service([json(429, {}, {'retry-after': '3600'})])
     const http = new HttpClient({service: 'Test', baseUrl: svc.url})
-    const error = await failure(http.request({path: 'x'}))
+    const error = await ccErrorOf(http.request({path: 'x'}))
     expect(error.message).toMatch(/The service asks to wait 3600 s before trying again\.$/)
     expect(svc.requests).toHaveLength(1)
   })
@@ -123,7 +114,7 @@ describe('HttpClient', () => {
     const port = new URL(svc.url).port
     servers.pop()!.close()
     const http = new HttpClient({service: 'Dataverse', baseUrl: `http://127.0.0.1:${port}`, retries: 2, retryBaseMs: 1})
-    const error = await failure(http.request({method: 'POST', path: 'create', purpose: 'creating the connector'}))
+    const error = await ccErrorOf(http.request({method: 'POST', path: 'create', purpose: 'creating the connector'}))
     expect(error).toMatchObject({code: 'API_UNREACHABLE'})
     expect(error.message).toMatch(/^Could not reach Dataverse while creating the connector \(POST http:\/\/127\.0\.0\.1:\d+\/create\): .*ECONNREFUSED/)
   })
@@ -131,7 +122,7 @@ describe('HttpClient', () => {
   it('times out a hanging answer', async () => {
     const svc = await service([() => {}])
     const http = new HttpClient({service: 'Test', baseUrl: svc.url, timeoutMs: 100, retries: 0})
-    const error = await failure(http.request({path: 'slow'}))
+    const error = await ccErrorOf(http.request({path: 'slow'}))
     expect(error).toMatchObject({code: 'API_TIMEOUT'})
     expect(error.message).toMatch(/^Test did not answer within 0 s/)
   })

@@ -2,24 +2,12 @@ import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {CcError} from '../../../src/core/errors.js'
 import {pullConnector} from '../../../src/core/pull/pull.js'
 import {pushConnector} from '../../../src/core/push/push.js'
-import {startTestEmulator, testContext} from '../../helpers/sign-in-emulator.js'
-import {tinyPng, writeSampleConnector} from '../../helpers/solution-zip-fixtures.js'
+import {seeded, startTestEmulator, testContext} from '../../helpers/sign-in-emulator.js'
+import {ccErrorOf, tinyPng, writeSampleConnector} from '../../helpers/solution-zip-fixtures.js'
 
-const devEnvironment = 'Default-8a7f5b2e-3c41-4d6a-9e0f-1b2c3d4e5f60'
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'))
-
-async function failure(promise: Promise<unknown>): Promise<CcError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof CcError) return error
-    throw error
-  }
-  throw new Error('expected a CcError')
-}
 
 describe('cc pull against the emulator', () => {
   it('round-trips: push then pull gives the same connector, with paconn key order and no secret', async () => {
@@ -52,7 +40,7 @@ describe('cc pull against the emulator', () => {
     expect(readFileSync(join(out, 'apiProperties.json'), 'utf8')).not.toContain('round-trip-secret')
     expect(readJson(join(out, 'settings.json'))).toEqual({
       connectorId: pushed.connector.name,
-      environment: devEnvironment,
+      environment: seeded.devEnvironment,
       apiProperties: 'apiProperties.json',
       apiDefinition: 'apiDefinition.swagger.json',
       icon: 'icon.png',
@@ -80,7 +68,7 @@ describe('cc pull against the emulator', () => {
     const path = join(ctx.cwd, 'contoso-payments-api', 'apiDefinition.swagger.json')
     const edited = readFileSync(path, 'utf8').replace('List payments', 'List all payments')
     writeFileSync(path, edited)
-    const refused = await failure(pullConnector({env: 'local', connector: 'Contoso Payments API'}, ctx))
+    const refused = await ccErrorOf(pullConnector({env: 'local', connector: 'Contoso Payments API'}, ctx))
     expect(refused).toMatchObject({code: 'PULL_WOULD_OVERWRITE'})
     expect(refused.message).toContain('apiDefinition.swagger.json')
     expect(readFileSync(path, 'utf8')).toBe(edited)
@@ -93,7 +81,7 @@ describe('cc pull against the emulator', () => {
   it('says which connectors exist when the one asked for does not', async () => {
     const emulator = await startTestEmulator()
     const ctx = testContext({emulatorUrl: emulator.url})
-    const error = await failure(pullConnector({env: 'local', connector: 'No Such Connector'}, ctx))
+    const error = await ccErrorOf(pullConnector({env: 'local', connector: 'No Such Connector'}, ctx))
     expect(error).toMatchObject({code: 'CONNECTOR_NOT_FOUND', suggestions: ['cc connector list --env local']})
   })
 })

@@ -3,20 +3,10 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {login} from '../../../src/core/auth/login.js'
-import {CcError} from '../../../src/core/errors.js'
 import {listConnectors} from '../../../src/core/listing/listing.js'
 import {pushConnector} from '../../../src/core/push/push.js'
 import {startTestEmulator, testContext, writeSimpleConnector} from '../../helpers/sign-in-emulator.js'
-
-async function failure(promise: Promise<unknown>): Promise<CcError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof CcError) return error
-    throw error
-  }
-  throw new Error('expected a CcError')
-}
+import {ccErrorOf} from '../../helpers/solution-zip-fixtures.js'
 
 describe('service failures during push and listing', () => {
   it('survives a dropped connection on a read (retried) and lists everything', async () => {
@@ -36,7 +26,7 @@ describe('service failures during push and listing', () => {
     })
     const dir = join(ctx.cwd, 'inventory')
     writeSimpleConnector(dir)
-    const error = await failure(pushConnector({path: dir, env: 'local', target: 'dataverse'}, ctx))
+    const error = await ccErrorOf(pushConnector({path: dir, env: 'local', target: 'dataverse'}, ctx))
     expect(error).toMatchObject({code: 'API_FORBIDDEN', status: 403, exitCode: 1})
     expect(error.message).toMatch(/^Dataverse answered 403 Forbidden while reading solution Default: 0x80072560: The user is not a member of the organization\..*request id [0-9a-f-]{36}\)$/)
     expect(existsSync(join(dir, 'settings.json'))).toBe(false)
@@ -47,7 +37,7 @@ describe('service failures during push and listing', () => {
     const ctx = testContext({emulatorUrl: emulator.url})
     await login({env: 'local', method: 'client-secret', clientId: 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d', tenant: '2d4c6e8a-1b3f-4a5c-8e7d-9f0a1b2c3d4e', clientSecret: 'emulator-fabrikam-secret', clientSecretEnv: undefined}, ctx)
     writeSimpleConnector(join(ctx.cwd, 'inventory'))
-    const error = await failure(pushConnector({path: 'inventory', env: 'local', target: 'rp'}, ctx))
+    const error = await ccErrorOf(pushConnector({path: 'inventory', env: 'local', target: 'rp'}, ctx))
     expect(error).toMatchObject({code: 'AUTH_WRONG_TENANT', exitCode: 4, suggestions: ['cc login --env local']})
     expect(error.message).toMatch(/InvalidAuthenticationTokenTenant/)
   })

@@ -3,25 +3,11 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {withSession} from '../../../src/core/environments/session.js'
-import {CcError} from '../../../src/core/errors.js'
 import {connectorLogicalName, deterministicConnectorId} from '../../../src/core/naming/connector-names.js'
 import {pullConnector} from '../../../src/core/pull/pull.js'
 import {pushConnector} from '../../../src/core/push/push.js'
-import {secretMatches, startTestEmulator, testContext, type TestContext, writeSimpleConnector} from '../../helpers/sign-in-emulator.js'
-import {tinyPng, writeSampleConnector} from '../../helpers/solution-zip-fixtures.js'
-
-const devEnvironment = 'Default-8a7f5b2e-3c41-4d6a-9e0f-1b2c3d4e5f60'
-const script = 'public class Script : ScriptBase\n{\n    public override Task<HttpResponseMessage> ExecuteAsync() => Context.SendAsync(Context.Request, CancellationToken);\n}\n'
-
-async function failure(promise: Promise<unknown>): Promise<CcError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof CcError) return error
-    throw error
-  }
-  throw new Error('expected a CcError')
-}
+import {passThroughScript, seeded, secretMatches, startTestEmulator, testContext, type TestContext, writeSimpleConnector} from '../../helpers/sign-in-emulator.js'
+import {ccErrorOf, tinyPng, writeSampleConnector} from '../../helpers/solution-zip-fixtures.js'
 
 async function rows(ctx: TestContext, env = 'local') {
   return withSession({env}, ctx, async (s) => (await s.dataverse()).listConnectors())
@@ -67,7 +53,7 @@ describe('cc push --target dataverse against the emulator', () => {
     })
     expect(components.some((c) => c.componenttype === 372)).toBe(true)
 
-    const missing = await failure(pushConnector({path: 'inventory', env: 'local', target: 'dataverse', solution: 'NoSuchSolution'}, ctx))
+    const missing = await ccErrorOf(pushConnector({path: 'inventory', env: 'local', target: 'dataverse', solution: 'NoSuchSolution'}, ctx))
     expect(missing).toMatchObject({code: 'SOLUTION_NOT_FOUND', exitCode: 2})
   })
 
@@ -79,20 +65,20 @@ describe('cc push --target dataverse against the emulator', () => {
     const result = await pushConnector({path: dir, env: 'local', target: 'dataverse', clientSecret: 'dataverse-route-secret'}, ctx)
     expect(result).toMatchObject({action: 'created', secret: 'sent', script: 'uploaded'})
     expect(result.redirectUrl).toBe(`https://global.consent.azure-apim.net/redirect/${result.connector.name!.replace(/^shared_/, '')}`)
-    expect(await secretMatches(emulator.url, devEnvironment, result.connector.name!, 'dataverse-route-secret')).toBe(true)
+    expect(await secretMatches(emulator.url, seeded.devEnvironment, result.connector.name!, 'dataverse-route-secret')).toBe(true)
   })
 
   it('keeps custom code on an update without a script and removes it with removeScript', async () => {
     const emulator = await startTestEmulator()
     const ctx = testContext({emulatorUrl: emulator.url})
     const dir = join(ctx.cwd, 'coded')
-    writeSimpleConnector(dir, {title: 'Coded Connector', script})
+    writeSimpleConnector(dir, {title: 'Coded Connector', script: passThroughScript})
     const created = await pushConnector({path: dir, env: 'local', target: 'dataverse'}, ctx)
     const code = async () => withSession({env: 'local'}, ctx, async (s) => (await (await s.dataverse()).getConnector(created.connector.dataverseId!, ['customcodeblobcontent']))?.customcodeblobcontent)
-    expect(await code()).toBe(script)
+    expect(await code()).toBe(passThroughScript)
     rmSync(join(dir, 'script.csx'))
     expect((await pushConnector({path: dir, env: 'local', target: 'dataverse'}, ctx)).script).toBe('kept')
-    expect(await code()).toBe(script)
+    expect(await code()).toBe(passThroughScript)
     expect((await pushConnector({path: dir, env: 'local', target: 'dataverse', removeScript: true}, ctx)).script).toBe('removed')
     expect(await code()).toBeNull()
   })
@@ -113,13 +99,13 @@ describe('cc push --target dataverse against the emulator', () => {
     const emulator = await startTestEmulator()
     const ctx = testContext({emulatorUrl: emulator.url})
     const dir = join(ctx.cwd, 'coded')
-    writeSimpleConnector(dir, {title: 'Coded Connector', script})
+    writeSimpleConnector(dir, {title: 'Coded Connector', script: passThroughScript})
     const pushed = await pushConnector({path: dir, env: 'local', target: 'dataverse'}, ctx)
     const pulled = await pullConnector({env: 'local', connector: pushed.connector.dataverseId!, out: 'back'}, ctx)
     expect(pulled).toMatchObject({source: 'dataverse', connector: {dataverseId: pushed.connector.dataverseId, name: pushed.connector.name}})
     const out = join(ctx.cwd, 'back')
     expect(JSON.parse(readFileSync(join(out, 'apiDefinition.swagger.json'), 'utf8'))).toEqual(JSON.parse(readFileSync(join(dir, 'apiDefinition.swagger.json'), 'utf8')))
-    expect(readFileSync(join(out, 'script.csx'), 'utf8')).toBe(script)
+    expect(readFileSync(join(out, 'script.csx'), 'utf8')).toBe(passThroughScript)
     expect(readFileSync(join(out, 'icon.png'))).toEqual(tinyPng)
     const props = JSON.parse(readFileSync(join(out, 'apiProperties.json'), 'utf8')).properties
     expect(props).toEqual({connectionParameters: {}, iconBrandColor: '#107c10', scriptOperations: ['ListItems'], policyTemplateInstances: []})

@@ -3,24 +3,9 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {withSession} from '../../../src/core/environments/session.js'
-import {CcError} from '../../../src/core/errors.js'
 import {pushConnector} from '../../../src/core/push/push.js'
-import {cleanEnv, secretMatches, startTestEmulator, testContext, type TestContext, writeSimpleConnector} from '../../helpers/sign-in-emulator.js'
-import {writeSampleConnector} from '../../helpers/solution-zip-fixtures.js'
-
-const script = 'public class Script : ScriptBase\n{\n    public override Task<HttpResponseMessage> ExecuteAsync() => Context.SendAsync(Context.Request, CancellationToken);\n}\n'
-const devEnvironment = 'Default-8a7f5b2e-3c41-4d6a-9e0f-1b2c3d4e5f60'
-const testEnvironment = '3f6d2a1b-7c84-4e59-a0b3-6c2d1e0f9a87'
-
-async function failure(promise: Promise<unknown>): Promise<CcError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof CcError) return error
-    throw error
-  }
-  throw new Error('expected a CcError')
-}
+import {cleanEnv, passThroughScript, seeded, secretMatches, startTestEmulator, testContext, type TestContext, writeSimpleConnector} from '../../helpers/sign-in-emulator.js'
+import {ccErrorOf, writeSampleConnector} from '../../helpers/solution-zip-fixtures.js'
 
 async function customConnectors(ctx: TestContext, env = 'local') {
   return withSession({env}, ctx, async (s) => s.powerApps.listConnectors((await s.environment()).environmentId, {customOnly: true}))
@@ -38,12 +23,12 @@ describe('cc push --target rp against the emulator', () => {
     writeSimpleConnector(dir)
 
     const first = await pushConnector({path: 'inventory', env: 'local', target: 'rp'}, ctx)
-    expect(first).toMatchObject({action: 'created', target: 'rp', icon: 'uploaded', script: 'none', secret: 'not needed', environment: {id: devEnvironment, displayName: 'dev', cloud: 'local'}})
+    expect(first).toMatchObject({action: 'created', target: 'rp', icon: 'uploaded', script: 'none', secret: 'not needed', environment: {id: seeded.devEnvironment, displayName: 'dev', cloud: 'local'}})
     expect(first.connector.name).toMatch(/^shared_contoso-20inventory-5f[0-9a-f]+-5f[0-9a-f]+$/)
-    expect(first.portalUrl).toBe(`${emulator.url}/make/environments/${devEnvironment}/customconnectors`)
+    expect(first.portalUrl).toBe(`${emulator.url}/make/environments/${seeded.devEnvironment}/customconnectors`)
     const settings = JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'))
     expect(Object.keys(settings)).toEqual(['connectorId', 'environment', 'apiProperties', 'apiDefinition', 'icon', 'powerAppsApiVersion'])
-    expect(settings).toMatchObject({connectorId: first.connector.name, environment: devEnvironment, icon: 'icon.png'})
+    expect(settings).toMatchObject({connectorId: first.connector.name, environment: seeded.devEnvironment, icon: 'icon.png'})
 
     const second = await pushConnector({path: 'inventory', env: 'local', target: 'rp'}, ctx)
     expect(second).toMatchObject({action: 'updated', foundBy: 'settings.json', connector: {name: first.connector.name}})
@@ -60,13 +45,13 @@ describe('cc push --target rp against the emulator', () => {
     const emulator = await startTestEmulator()
     const ctx = testContext({emulatorUrl: emulator.url})
     const dir = join(ctx.cwd, 'coded')
-    writeSimpleConnector(dir, {title: 'Coded Connector', script})
+    writeSimpleConnector(dir, {title: 'Coded Connector', script: passThroughScript})
     const created = await pushConnector({path: dir, env: 'local', target: 'rp'}, ctx)
     expect(created.script).toBe('uploaded')
     const name = created.connector.name!
     const withCode = await rpConnector(ctx, name)
     const scriptUrl = withCode!.properties!.scriptDefinitionUrl!
-    expect(await (await fetch(scriptUrl)).text()).toBe(script)
+    expect(await (await fetch(scriptUrl)).text()).toBe(passThroughScript)
 
     rmSync(join(dir, 'script.csx'))
     const kept = await pushConnector({path: dir, env: 'local', target: 'rp'}, ctx)
@@ -84,21 +69,21 @@ describe('cc push --target rp against the emulator', () => {
     const dir = join(ctx.cwd, 'payments')
     writeSampleConnector(dir, {clientSecret: null})
 
-    const missing = await failure(pushConnector({path: dir, env: 'local', target: 'rp'}, ctx))
+    const missing = await ccErrorOf(pushConnector({path: dir, env: 'local', target: 'rp'}, ctx))
     expect(missing).toMatchObject({code: 'OAUTH_SECRET_REQUIRED', exitCode: 2})
 
     const created = await pushConnector({path: dir, env: 'local', target: 'rp', clientSecretEnv: 'PAYMENTS_SECRET'}, ctx)
     expect(created).toMatchObject({action: 'created', secret: 'sent', script: 'uploaded'})
     expect(created.redirectUrl).toBe(`https://global.consent.azure-apim.net/redirect/${created.connector.name!.replace(/^shared_/, '')}`)
-    expect(await secretMatches(emulator.url, devEnvironment, created.connector.name!, 'oauth-secret-from-env')).toBe(true)
+    expect(await secretMatches(emulator.url, seeded.devEnvironment, created.connector.name!, 'oauth-secret-from-env')).toBe(true)
 
     const updated = await pushConnector({path: dir, env: 'local', target: 'rp'}, ctx)
     expect(updated).toMatchObject({action: 'updated', secret: 'kept by the service'})
-    expect(await secretMatches(emulator.url, devEnvironment, created.connector.name!, 'oauth-secret-from-env')).toBe(true)
+    expect(await secretMatches(emulator.url, seeded.devEnvironment, created.connector.name!, 'oauth-secret-from-env')).toBe(true)
 
     const rotated = await pushConnector({path: dir, env: 'local', target: 'rp', clientSecret: 'rotated-secret-from-stdin'}, ctx)
     expect(rotated.secret).toBe('sent')
-    expect(await secretMatches(emulator.url, devEnvironment, created.connector.name!, 'rotated-secret-from-stdin')).toBe(true)
+    expect(await secretMatches(emulator.url, seeded.devEnvironment, created.connector.name!, 'rotated-secret-from-stdin')).toBe(true)
     expect(JSON.stringify(rotated)).not.toContain('rotated-secret-from-stdin')
     expect(readFileSync(join(dir, 'settings.json'), 'utf8')).not.toContain('secret-from')
   })
@@ -125,7 +110,7 @@ describe('cc push --target rp against the emulator', () => {
     )
     writeSimpleConnector(join(ctx.cwd, 'inventory'))
     const result = await pushConnector({path: 'inventory', env: 'staging', target: 'rp'}, ctx)
-    expect(result).toMatchObject({action: 'created', environment: {ref: 'staging', alias: 'staging', id: testEnvironment}, parametersApplied: ['host', 'basePath']})
+    expect(result).toMatchObject({action: 'created', environment: {ref: 'staging', alias: 'staging', id: seeded.testEnvironment}, parametersApplied: ['host', 'basePath']})
     expect(result.remembered).toEqual(['inventory/settings.json', 'cc.yaml'])
     const registration = await rpConnector(ctx, result.connector.name!, 'staging')
     expect(registration!.properties!.metadata!.serviceUrl).toBe('https://inventory-staging.contoso.com/v2')
@@ -172,7 +157,7 @@ describe('cc push --target rp against the emulator', () => {
     const ctx = testContext({emulatorUrl: emulator.url, env: {CC_HTTP_RETRIES: '2'}})
     const dir = join(ctx.cwd, 'inventory')
     writeSimpleConnector(dir)
-    const error = await failure(pushConnector({path: dir, env: 'local', target: 'rp'}, ctx))
+    const error = await ccErrorOf(pushConnector({path: dir, env: 'local', target: 'rp'}, ctx))
     expect(error).toMatchObject({code: 'API_SERVICE_ERROR', status: 503, exitCode: 1})
     expect(error.message).toMatch(/Power Apps answered 503 Service Unavailable while creating the connector: ServiceUnavailable: .*request id [0-9a-f-]{36}\)/)
     expect(error.message).toMatch(/Gave up after 3 attempts/)
@@ -185,7 +170,7 @@ describe('cc push --target rp against the emulator', () => {
     const dir = join(ctx.cwd, 'broken')
     writeSimpleConnector(dir)
     writeFileSync(join(dir, 'apiProperties.json'), '{"properties": {"iconBrandColor": "#107c10",}}')
-    const error = await failure(pushConnector({path: dir, env: 'local', target: 'rp'}, {...ctx, env: cleanEnv({CC_EMULATOR_URL: emulator.url})}))
+    const error = await ccErrorOf(pushConnector({path: dir, env: 'local', target: 'rp'}, {...ctx, env: cleanEnv({CC_EMULATOR_URL: emulator.url})}))
     expect(error).toMatchObject({code: 'VALIDATION_FAILED', exitCode: 3})
     expect(await customConnectors(ctx)).toHaveLength(0)
   })
