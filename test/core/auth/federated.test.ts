@@ -142,4 +142,39 @@ describe('federated and borrowed sign-in against the emulator', () => {
       process.env.PATH = path
     }
   })
+
+  it('signs in with the managed identity of the machine (App Service identity endpoint)', async () => {
+    const emulator = await startTestEmulator()
+    // The platform's identity endpoint, standing in for App Service: it hands out the CI principal's tokens.
+    const asked: string[] = []
+    const server = createServer(async (req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x')
+      if (req.headers['x-identity-header'] !== 'platform-secret') {
+        res.statusCode = 401
+        return res.end('{}')
+      }
+      const resource = url.searchParams.get('resource') ?? ''
+      asked.push(resource)
+      const body = new URLSearchParams({grant_type: 'client_credentials', client_id: emulatorCiPrincipal.clientId, client_secret: emulatorCiPrincipal.secret, scope: `${resource}/.default`})
+      const token = (await (await fetch(`${emulator.url}/${emulatorCiPrincipal.tenantId}/oauth2/v2.0/token`, {method: 'POST', body})).json()) as {access_token: string; expires_in: number}
+      res.setHeader('content-type', 'application/json')
+      res.end(JSON.stringify({access_token: token.access_token, expires_on: String(Math.floor(Date.now() / 1000) + token.expires_in), resource, token_type: 'Bearer', client_id: emulatorCiPrincipal.clientId}))
+    })
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
+    servers.push(server)
+    const saved = {endpoint: process.env.IDENTITY_ENDPOINT, header: process.env.IDENTITY_HEADER}
+    process.env.IDENTITY_ENDPOINT = `http://127.0.0.1:${(server.address() as AddressInfo).port}/msi/token`
+    process.env.IDENTITY_HEADER = 'platform-secret'
+    try {
+      const ctx = testContext({emulatorUrl: emulator.url, env: {CC_AUTH: 'managed-identity'}})
+      const who = await whoami({env: 'local'}, ctx)
+      expect(who).toMatchObject({origin: 'environment variables', method: 'managed-identity', kind: 'app', clientId: emulatorCiPrincipal.clientId})
+      expect(asked).toEqual(['https://service.powerapps.com/'])
+    } finally {
+      for (const [key, value] of [['IDENTITY_ENDPOINT', saved.endpoint], ['IDENTITY_HEADER', saved.header]] as const) {
+        if (value === undefined) delete process.env[key]
+        else process.env[key] = value
+      }
+    }
+  })
 })
