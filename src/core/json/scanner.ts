@@ -384,7 +384,8 @@ function quote(text: string, offset: number): string {
   if (c < 0x20) return controlCharName(c)
   if (c > 127 && nonAsciiSpaces.has(c)) return unicodeName(c)
   const token = /^(?:"(?:[^"\\\n]|\\.){0,30}"?|[\w$.+-]{1,20}|[^\s])/.exec(text.slice(offset, offset + 34))?.[0] ?? text[offset]!
-  return JSON.stringify(token)
+  // A string token is shown as written (it has its quotes); anything else is quoted.
+  return token.startsWith('"') && token.length > 1 && token.endsWith('"') ? token : JSON.stringify(token)
 }
 
 function unicodeName(c: number): string {
