@@ -1,4 +1,5 @@
-import {readdir, readFile, stat} from 'node:fs/promises'
+import {isUtf8} from 'node:buffer'
+import {readdirSync, readFileSync, statSync} from 'node:fs'
 import {basename, join, resolve} from 'node:path'
 
 import {CcError} from '../errors.js'
@@ -12,7 +13,8 @@ export interface LoadConnectorOptions {
 }
 
 /**
- * Loads a connector folder into memory. Tolerant where Microsoft's tools are (UTF-8 BOM, file-name case,
+ * Loads a connector folder into memory (files are read synchronously: they are small, and sync reads are the
+ * fast path for validating hundreds of folders). Tolerant where Microsoft's tools are (UTF-8 BOM, file-name case,
  * paconn settings.json pointing at other file names); every problem is reported with file and line:column
  * in `problems` instead of being thrown. Throws only when the folder itself cannot be read.
  */
@@ -20,14 +22,14 @@ export async function loadConnector(dir: string, options: LoadConnectorOptions =
   const root = resolve(dir)
   let names: string[]
   try {
-    const info = await stat(root)
+    const info = statSync(root)
     if (!info.isDirectory()) {
       throw new CcError(`${dir} is a file, not a connector folder.`, {
         code: 'CONNECTOR_NOT_A_FOLDER',
         suggestions: ['Pass the folder that holds apiDefinition.swagger.json and apiProperties.json.'],
       })
     }
-    const entries = await readdir(root, {withFileTypes: true})
+    const entries = readdirSync(root, {withFileTypes: true})
     names = entries.filter((e) => e.isFile()).map((e) => e.name)
   } catch (error) {
     if (error instanceof CcError) throw error
@@ -54,7 +56,7 @@ export async function loadConnector(dir: string, options: LoadConnectorOptions =
   const duplicates = options.duplicates !== false
 
   if (roles.settings) {
-    connector.settings = await readJsonFile<PaconnSettings>(root, roles.settings, problems, duplicates)
+    connector.settings = readJsonFile<PaconnSettings>(root, roles.settings, problems, duplicates)
   }
 
   // paconn's settings.json may name other files; use them when they exist in the folder.
@@ -69,7 +71,7 @@ export async function loadConnector(dir: string, options: LoadConnectorOptions =
   if (definitionName) {
     connector.apiDefinition = /\.ya?ml$/i.test(definitionName)
       ? await readYamlFile<Swagger>(root, definitionName, problems)
-      : await readJsonFile<Swagger>(root, definitionName, problems, duplicates)
+      : readJsonFile<Swagger>(root, definitionName, problems, duplicates)
   } else {
     problems.push({
       ruleId: 'file-missing',
@@ -82,7 +84,7 @@ export async function loadConnector(dir: string, options: LoadConnectorOptions =
 
   const propertiesName = fromSettings('apiProperties') ?? roles.apiProperties
   if (propertiesName) {
-    connector.apiProperties = await readJsonFile<ApiProperties>(root, propertiesName, problems, duplicates)
+    connector.apiProperties = readJsonFile<ApiProperties>(root, propertiesName, problems, duplicates)
   } else {
     problems.push({
       ruleId: 'file-missing',
@@ -94,26 +96,26 @@ export async function loadConnector(dir: string, options: LoadConnectorOptions =
   }
 
   const iconName = fromSettings('icon') ?? roles.icon
-  if (iconName) connector.icon = {path: join(root, iconName), name: iconName, bytes: await readFile(join(root, iconName))}
+  if (iconName) connector.icon = {path: join(root, iconName), name: iconName, bytes: readFileSync(join(root, iconName))}
 
   const scriptName = fromSettings('script') ?? roles.script
   if (scriptName) {
-    const bytes = await readFile(join(root, scriptName))
+    const bytes = readFileSync(join(root, scriptName))
     const {text} = decode(bytes, scriptName, problems)
     connector.script = {path: join(root, scriptName), name: scriptName, text: stripBom(text)}
   }
 
   if (roles.readme) {
-    const bytes = await readFile(join(root, roles.readme))
+    const bytes = readFileSync(join(root, roles.readme))
     connector.readme = {path: join(root, roles.readme), name: roles.readme, text: stripBom(decode(bytes, roles.readme, problems).text)}
   }
 
   return connector
 }
 
-async function readJsonFile<T>(root: string, name: string, problems: LoadProblem[], duplicates: boolean): Promise<ConnectorJsonFile<T>> {
+function readJsonFile<T>(root: string, name: string, problems: LoadProblem[], duplicates: boolean): ConnectorJsonFile<T> {
   const path = join(root, name)
-  const bytes = await readFile(path)
+  const bytes = readFileSync(path)
   const {text, invalidEncoding} = decode(bytes, name, problems)
   const doc = parseJsonDocument(text, {duplicates})
   if (doc.bom) {
@@ -144,7 +146,7 @@ async function readJsonFile<T>(root: string, name: string, problems: LoadProblem
 
 async function readYamlFile<T>(root: string, name: string, problems: LoadProblem[]): Promise<ConnectorJsonFile<T>> {
   const path = join(root, name)
-  const bytes = await readFile(path)
+  const bytes = readFileSync(path)
   const {text, invalidEncoding} = decode(bytes, name, problems)
   const {load} = await import('js-yaml')
   let value: unknown
@@ -168,9 +170,10 @@ async function readYamlFile<T>(root: string, name: string, problems: LoadProblem
 }
 
 function decode(bytes: Buffer, name: string, problems: LoadProblem[]): {text: string; invalidEncoding: boolean} {
-  try {
-    return {text: new TextDecoder('utf-8', {fatal: true, ignoreBOM: true}).decode(bytes), invalidEncoding: false}
-  } catch {
+  // Connector files are small: synchronous reads and Buffer decoding are several times cheaper here than
+  // fs/promises plus a fatal TextDecoder (measured on the corpus), and the BOM is kept for the JSON layer.
+  if (isUtf8(bytes)) return {text: bytes.toString('utf8'), invalidEncoding: false}
+  {
     const bad = firstInvalidUtf8(bytes)
     const prefix = new TextDecoder('utf-8').decode(bytes.subarray(0, bad))
     const position = new LineIndex(stripBom(prefix)).position(stripBom(prefix).length)
