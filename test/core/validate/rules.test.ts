@@ -559,6 +559,24 @@ describe('the clean fixture', () => {
   }
 })
 
+describe('environment variable references', () => {
+  it('accepts @environmentVariables references in host and basePath (solution-aware connectors)', async () => {
+    const files = connectorWith((s) => {
+      s.host = '@environmentVariables("contoso_ContosoHost")'
+      s.basePath = '@environmentVariables("contoso_ContosoBasePath")'
+    })
+    const dir = writeConnectorFolder(files)
+    const result = await validateConnectors({paths: [dir]}, context(join(dir, '..')))
+    expect(result.connectors[0]!.findings.filter((f) => f.ruleId === 'host/valid' || f.ruleId === 'basepath/valid')).toEqual([])
+  })
+
+  it('still refuses a reference with a path around it', async () => {
+    const dir = writeConnectorFolder(connectorWith((s) => (s.host = 'api/@environmentVariables("x")')))
+    const result = await validateConnectors({paths: [dir]}, context(join(dir, '..')))
+    expect(result.connectors[0]!.findings.map((f) => f.ruleId)).toContain('host/valid')
+  })
+})
+
 describe('every rule', () => {
   it('has a test case below', () => {
     const tested = new Set(cases.map((c) => c.rule))

@@ -398,7 +398,7 @@ function checkRoot(ctx: RuleContext, doc: Obj): void {
   }
 
   const basePath = doc.basePath
-  if (typeof basePath === 'string' && !basePath.startsWith('/')) {
+  if (typeof basePath === 'string' && !basePath.startsWith('/') && !isEnvironmentVariableReference(basePath)) {
     ctx.report(R.basePath, at('basePath'), `"basePath" must start with "/", found ${JSON.stringify(basePath)}`, {fix: `Write "/${basePath}".`})
   }
 
@@ -421,11 +421,18 @@ function checkRoot(ctx: RuleContext, doc: Obj): void {
 /** What is wrong with a host value, or undefined. */
 export function hostProblem(host: string): string | undefined {
   if (host.trim() === '') return 'is empty'
+  // Solution-aware connectors may take host and base path from an environment variable (resolved on save).
+  if (isEnvironmentVariableReference(host)) return undefined
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(host)) return 'must not contain a scheme (put it in "schemes")'
   if (host.includes('/')) return 'must not contain a path (put it in "basePath")'
   if (/[{}]/.test(host)) return 'must not contain template braces (use the dynamichosturl policy for per-connection hosts)'
   if (!/^[A-Za-z0-9._~%!$&'()*+,;=-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host)) return 'is not a valid host name with an optional port'
   return undefined
+}
+
+/** `@environmentVariables("prefix_Name")`: a reference the platform replaces when the connector is saved. */
+export function isEnvironmentVariableReference(value: string): boolean {
+  return /^@environmentVariables\("[A-Za-z0-9_.-]+"\)$/.test(value.trim())
 }
 
 function nonProductionHost(host: string): string | undefined {
