@@ -1,14 +1,11 @@
-import {readFileSync} from 'node:fs'
-import {fileURLToPath} from 'node:url'
-import {Ajv} from 'ajv'
 import {parse} from 'yaml'
 import {describe, expect, it} from 'vitest'
 
 import {cloudNames} from '../../../src/core/environments/clouds.js'
 import {parameterKeys} from '../../../src/core/environments/project-environments.js'
+import {ccSchema as schema, ccSchemaValidator} from '../../helpers/cc-schema.js'
 
-const schema = JSON.parse(readFileSync(fileURLToPath(new URL('../../../schemas/cc.schema.json', import.meta.url)), 'utf8'))
-const validate = new Ajv({strict: false, allErrors: true}).compile(schema)
+const validate = ccSchemaValidator()
 
 describe('schemas/cc.schema.json: environments and defaultEnvironment', () => {
   it('accepts what the loader accepts', () => {

@@ -1,10 +1,9 @@
-import {Ajv} from 'ajv'
 import {load} from 'js-yaml'
-import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
 
 import {CcError, UsageError} from '../../../src/core/errors.js'
 import type {ProjectFile} from '../../../src/core/project/project-file.js'
+import {ccSchemaValidator} from '../../helpers/cc-schema.js'
 import {
   bumpVersion,
   optionValuePrefixFor,
@@ -184,8 +183,7 @@ describe('cc.yaml solution: section', () => {
 `
 
   it('matches schemas/cc.schema.json, and the schema refuses what the reader refuses', () => {
-    const schema = JSON.parse(readFileSync(new URL('../../../schemas/cc.schema.json', import.meta.url), 'utf8'))
-    const validate = new Ajv({strict: false}).compile(schema)
+    const validate = ccSchemaValidator()
     const data = load(example) as Record<string, unknown>
     expect(validate(data)).toBe(true)
     expect(readSolutionConfig(project(example, data))).toMatchObject({name: 'ContosoConnectors', publisher: {prefix: 'contoso'}, certification: {intro: 'docs/intro.md'}})

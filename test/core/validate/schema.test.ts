@@ -1,11 +1,8 @@
-import {readFileSync} from 'node:fs'
-import {createRequire} from 'node:module'
 import {describe, expect, it} from 'vitest'
 
 import {ruleTable} from '../../../src/core/validate/rules/index.js'
+import {ccSchema as schema, ccSchemaValidator} from '../../helpers/cc-schema.js'
 
-const require = createRequire(import.meta.url)
-const schema = JSON.parse(readFileSync(new URL('../../../schemas/cc.schema.json', import.meta.url), 'utf8'))
 
 describe('schemas/cc.schema.json, validation section', () => {
   it('lists exactly the rules of the rule table', () => {
@@ -13,9 +10,7 @@ describe('schemas/cc.schema.json, validation section', () => {
   })
 
   it('accepts the documented settings and refuses unknown rules, levels and keys', () => {
-    const Ajv = require('ajv').default
-    const ajv = new Ajv({strict: false, allErrors: true})
-    const validate = ajv.compile(schema)
+    const validate = ccSchemaValidator()
     const ok = {
       validation: {
         profile: 'certification',
