@@ -45,7 +45,8 @@ export const apiPropertiesKeyOrder = ['connectionParameters', 'connectionParamet
 
 const capabilityNames: Record<string, string> = {'118690000': 'composite', '118690001': 'tabular', '118690002': 'blob', '118690003': 'gateway', '118690004': 'cloud', '118690005': 'actions'}
 
-interface PulledConnector {
+/** A connector as read from an environment (either surface), before it is written to a folder. */
+export interface PulledConnector {
   displayName: string
   name?: string
   dataverseId?: string
@@ -66,7 +67,7 @@ export async function pullConnector(options: PullOptions, ctx: CoreContext): Pro
     const env = await session.environment()
     const source: PushTarget = options.target ?? (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(options.connector.trim()) ? 'dataverse' : 'rp')
     ctx.reporter.step(`Reading ${options.connector} from ${env.displayName ?? env.environmentId}`)
-    const pulled = source === 'rp' ? await fromRp(session, env, options.connector.trim(), ctx) : await fromDataverse(session, env, options.connector.trim())
+    const pulled = source === 'rp' ? await pullFromRp(session, env, options.connector.trim(), ctx) : await pullFromDataverse(session, env, options.connector.trim())
     const dir = resolve(ctx.cwd, options.out ?? folderNameFor(pulled.displayName))
     const result = await writePulled(dir, pulled, env, session, options.force === true)
     return {
@@ -79,7 +80,8 @@ export async function pullConnector(options: PullOptions, ctx: CoreContext): Pro
   })
 }
 
-async function fromRp(session: Session, env: ResolvedEnvironment, wanted: string, ctx: CoreContext): Promise<PulledConnector> {
+/** Reads a custom connector from the Power Apps RP (by name, or display name): registration, swagger, icon, script. */
+export async function pullFromRp(session: Session, env: ResolvedEnvironment, wanted: string, ctx: CoreContext): Promise<PulledConnector> {
   const registration = await findRegistration(session, env, wanted)
   const props = registration.properties
   if (!props) throw new CcError(`The service answered without the properties of ${registration.name}.`, {code: 'API_INVALID_RESPONSE'})
@@ -124,7 +126,8 @@ async function findRegistration(session: Session, env: ResolvedEnvironment, want
   return found
 }
 
-async function fromDataverse(session: Session, env: ResolvedEnvironment, wanted: string): Promise<PulledConnector> {
+/** Reads a connector row from Dataverse (by connectorid, logical name, internal id or display name), in one request. */
+export async function pullFromDataverse(session: Session, env: ResolvedEnvironment, wanted: string): Promise<PulledConnector> {
   const dataverse = await session.dataverse()
   let row: ConnectorRow | undefined = /^[0-9a-f-]{36}$/i.test(wanted) ? await dataverse.getConnector(wanted, connectorContentColumns) : undefined
   if (!row) {

@@ -40,7 +40,7 @@ export async function pushConnector(options: PushOptions, ctx: CoreContext): Pro
     if (options.solution && target !== 'dataverse') {
       throw new UsageError('--solution works with --target dataverse (solutions live in Dataverse).', {code: 'SOLUTION_NEEDS_DATAVERSE', suggestions: [`cc push --env ${env.ref} --target dataverse --solution ${options.solution}`]})
     }
-    const prepared = prepare(connector, content, session, secret, ctx)
+    const prepared = prepareConnector(connector, content, session, secret, ctx)
     const remembered = session.choice.config?.connectors[prepared.folder]
     const outcome =
       target === 'rp'
@@ -102,7 +102,12 @@ function readSecret(options: PushOptions, ctx: CoreContext): string | undefined 
   return options.clientSecret === undefined || options.clientSecret === '' ? undefined : options.clientSecret
 }
 
-function prepare(connector: Connector, content: ConnectorContent, session: Session, secret: string | undefined, ctx: CoreContext): PreparedConnector {
+/**
+ * A loaded connector made ready to send to the session's environment: its cc.yaml parameters applied (keyed by the
+ * folder name), the secret (if any) injected. Shared with import (transfer), which sends exported folders the
+ * same way push does.
+ */
+export function prepareConnector(connector: Connector, content: ConnectorContent, session: Session, secret: string | undefined, ctx: CoreContext): PreparedConnector {
   const folder = basename(connector.dir)
   const config = session.choice.config
   const origin = config ? `environments.${config.alias} in ${displayPath(config.place.file, ctx.cwd)}` : 'cc.yaml'
