@@ -136,6 +136,33 @@ describe('emulator store', () => {
     expect(await stores[1]!.get('meta', 'counter')).toEqual({n: 40})
   })
 
+  it('lets every committed write be read at once, while other requests keep re-reading the collection', async () => {
+    const store = new Store(join(tempDir(), 'state'))
+    const payload = 'x'.repeat(20_000)
+    let stop = false
+    // Readers that rebuild the cache while writers commit (many concurrent requests on one emulator).
+    const readers = Array.from({length: 6}, async () => {
+      while (!stop) await store.list('connectors/env')
+    })
+    const unreadable: string[] = []
+    await Promise.all(
+      Array.from({length: 6}, async (_, lane) => {
+        for (let i = 0; i < 15; i++) {
+          const key = `c${lane}-${i}`
+          await store.transaction(async (tx) => {
+            await tx.list('connectors/env')
+            tx.put('connectors/env', key, {payload})
+          })
+          if (!(await store.get('connectors/env', key))) unreadable.push(key)
+        }
+      }),
+    )
+    stop = true
+    await Promise.all(readers)
+    expect(unreadable).toEqual([])
+    expect(await store.list('connectors/env')).toHaveLength(90)
+  })
+
   it('drops the writes of a failed transaction', async () => {
     const store = new Store(join(tempDir(), 'state'))
     await store.transaction(async (tx) => tx.put('meta', 'a', {v: 1}))

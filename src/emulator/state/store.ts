@@ -104,7 +104,7 @@ export class Store {
   }
 
   private async commit(tx: Transaction): Promise<void> {
-    const touched = new Set<string>()
+    const touched = new Map<string, CollectionCache>()
     for (const [collection, changes] of tx.changes) {
       const dir = this.dir(collection)
       const cache = await this.refresh(collection)
@@ -120,16 +120,18 @@ export class Store {
           cache.records.set(key, {key, file, stamp: await stampOf(path), value})
         }
       }
-      touched.add(collection)
+      touched.set(collection, cache)
     }
-    for (const collection of touched) {
+    for (const [collection, cache] of touched) {
       // The marker only tells other processes to re-read; it needs no flush to disk (the records had theirs).
       const path = join(this.dir(collection), '.version')
       const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
       await writeFile(temp, `${Date.now()}:${process.pid}`)
       await rename(temp, path)
-      const cache = this.caches.get(collection)
-      if (cache) cache.stamp = await stampOf(path)
+      // The new stamp belongs to the cache this commit brought up to date. A reader's rebuild that ran meanwhile
+      // may have put an older snapshot in the map: stamping that one would hide these writes from later reads.
+      cache.stamp = await stampOf(path)
+      this.caches.set(collection, cache)
     }
   }
 }
