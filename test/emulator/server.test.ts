@@ -151,9 +151,10 @@ describe('emulator store', () => {
           const key = `c${lane}-${i}`
           await store.transaction(async (tx) => {
             await tx.list('connectors/env')
-            tx.put('connectors/env', key, {payload})
+            tx.put('connectors/env', key, {key, payload})
           })
-          if (!(await store.get('connectors/env', key))) unreadable.push(key)
+          if (!(await store.get('connectors/env', key))) unreadable.push(`get ${key}`)
+          if (!(await store.list<{key?: string}>('connectors/env')).some((r) => r.key === key)) unreadable.push(`list ${key}`)
         }
       }),
     )

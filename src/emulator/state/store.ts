@@ -120,6 +120,8 @@ export class Store {
           cache.records.set(key, {key, file, stamp: await stampOf(path), value})
         }
       }
+      // A reader may have memoised the sorted values while the files were written: they are stale now.
+      delete cache.sorted
       touched.set(collection, cache)
     }
     for (const [collection, cache] of touched) {
