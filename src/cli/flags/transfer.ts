@@ -1,0 +1,47 @@
+import {Flags} from '@oclif/core'
+
+import type {ImportOptions} from '../../core/transfer/import.js'
+import {defaultConcurrency} from '../../core/transfer/pool.js'
+import {readSecretFromStdin} from './environment.js'
+
+/** Flags that cc import, cc migrate and cc identity sync share, with one meaning everywhere. */
+export const concurrencyFlag = {
+  concurrency: Flags.integer({summary: 'Connectors handled at once (Graph writes for one app are still one at a time).', min: 1, max: 32, default: defaultConcurrency, helpValue: 'N'}),
+}
+
+export const applyFlags = {
+  plan: Flags.boolean({summary: 'Print exactly what would change (connectors, credentials, redirect URIs, secrets) and change nothing.', default: false}),
+  yes: Flags.boolean({char: 'y', summary: 'Make the changes without asking (needed without a terminal).', default: false}),
+}
+
+export const identityFlags = {
+  'client-secret-env': Flags.string({
+    summary: 'Environment variable with the OAuth client secret: VAR for every connector, FOLDER=VAR for one (repeatable).',
+    multiple: true,
+    helpValue: '[FOLDER=]VAR',
+  }),
+  'client-secret-stdin': Flags.boolean({summary: 'Read the OAuth client secret (for every connector that needs one) from stdin.', default: false}),
+  'reapply-secrets': Flags.boolean({summary: 'Send the given secrets to connectors that are otherwise unchanged as well.', default: false}),
+  issuer: Flags.string({summary: "The managed identity's issuer, as the portal shows it (when the platform does not return it).", dependsOn: ['subject'], helpValue: 'URL'}),
+  subject: Flags.string({summary: "The managed identity's subject, as the portal shows it.", dependsOn: ['issuer'], helpValue: 'SUBJECT'}),
+  'identity-file': Flags.string({summary: 'JSON or YAML file mapping connectors to {issuer, subject}, as pasted from the portal.', helpValue: 'FILE'}),
+}
+
+/** The import options that the identity flags set. */
+export async function identityOptions(flags: {
+  'client-secret-env'?: string[] | undefined
+  'client-secret-stdin'?: boolean
+  'reapply-secrets'?: boolean
+  issuer?: string | undefined
+  subject?: string | undefined
+  'identity-file'?: string | undefined
+}): Promise<Pick<ImportOptions, 'secrets' | 'reapplySecrets' | 'issuer' | 'subject' | 'identityFile'>> {
+  const stdin = flags['client-secret-stdin'] ? await readSecretFromStdin() : undefined
+  return {
+    ...(flags['client-secret-env']?.length || stdin ? {secrets: {...(flags['client-secret-env'] ? {envVars: flags['client-secret-env']} : {}), ...(stdin ? {value: stdin} : {})}} : {}),
+    ...(flags['reapply-secrets'] ? {reapplySecrets: true} : {}),
+    ...(flags.issuer ? {issuer: flags.issuer} : {}),
+    ...(flags.subject ? {subject: flags.subject} : {}),
+    ...(flags['identity-file'] ? {identityFile: flags['identity-file']} : {}),
+  }
+}
