@@ -1,3 +1,4 @@
+import {createHash} from 'node:crypto'
 import {mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -167,4 +168,19 @@ export async function pushAll(dirs: string[], env: string, ctx: CoreContext, sec
       }
     }),
   )
+}
+
+/** A publisher with its own prefix and an unmanaged solution of it, through an environment's Dataverse Web API. */
+export async function createSolution(emulatorUrl: string, environmentId: string, uniqueName: string, prefix: string): Promise<void> {
+  const token = await appToken(emulatorUrl, {scope: scopes.dataverse(emulatorUrl, environmentId)})
+  const api = `${emulatorUrl}/dataverse/${environmentId}/api/data/v9.2`
+  const publisherid = uuidFor(`${environmentId}/${prefix}`)
+  const publisher = await call(`${api}/publishers`, {method: 'POST', token, body: {publisherid, uniquename: `${prefix}publisher`, friendlyname: prefix, customizationprefix: prefix, customizationoptionvalueprefix: 12345}})
+  const solution = await call(`${api}/solutions`, {method: 'POST', token, body: {uniquename: uniqueName, friendlyname: uniqueName, version: '1.0.0.0', 'publisherid@odata.bind': `/publishers(${publisherid})`}})
+  if (publisher.status >= 300 || solution.status >= 300) throw new Error(`creating solution ${uniqueName}: ${publisher.status} ${solution.status} ${solution.text}`)
+}
+
+function uuidFor(text: string): string {
+  const hex = createHash('sha256').update(text).digest('hex')
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`
 }

@@ -40,7 +40,7 @@ const marker = 'Managed by cc:'
 /** `Managed by cc: connector <name> in environment <id> ("<display name>")`, at most 600 characters. */
 export function credentialDescription(connector: {name: string; displayName: string; environmentId: string}): string {
   const head = `${marker} connector ${connector.name} in environment ${connector.environmentId}`
-  const room = 600 - head.length - 4
+  const room = 600 - head.length - 5
   return room > 0 ? `${head} ("${connector.displayName.slice(0, room)}")` : head.slice(0, 600)
 }
 

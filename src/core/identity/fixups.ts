@@ -122,14 +122,14 @@ export class IdentityFixups {
   /**
    * What must stop the run before any write: apps that do not exist or cannot be written, credential names
    * that someone else's credential holds (or that two connectors would share), and apps that would pass the
-   * limit of 20 credentials. `stale` names the credentials cc created whose connector is gone or was re-created.
+   * limit of 20 credentials. `writesTo` maps the apps to be written to the connectors that use them; `stale`
+   * names the credentials cc created whose connector is gone or was re-created.
    */
-  async problems(plans: Array<CredentialPlan & {connector: ConnectorIdentity}>, writesTo: Iterable<string>, stale: (appId: string) => Promise<string[]>, environmentRef: string): Promise<BlockingProblem[]> {
+  async problems(plans: Array<CredentialPlan & {connector: ConnectorIdentity}>, writesTo: ReadonlyMap<string, ReadonlySet<string>>, stale: (appId: string) => Promise<string[]>, environmentRef: string): Promise<BlockingProblem[]> {
     const problems: BlockingProblem[] = []
-    for (const appId of new Set([...writesTo].map((a) => a.toLowerCase()))) {
+    for (const [appId, users] of writesTo) {
       const state = this.app(appId)
-      const users = plans.filter((p) => p.appId.toLowerCase() === appId).map((p) => p.connector.displayName)
-      const whose = users.length > 0 ? ` (client app of ${[...new Set(users)].join(', ')})` : ''
+      const whose = users.size > 0 ? ` (client app of ${[...users].join(', ')})` : ''
       if (state.status === 'missing') {
         problems.push({
           code: 'CLIENT_APP_NOT_FOUND',

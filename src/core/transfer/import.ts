@@ -15,7 +15,7 @@ import type {SurfaceOutcome} from '../push/types.js'
 import {quietContext} from './inventory.js'
 import {Journal} from './journal.js'
 import {type ExportManifest, type ManifestConnector, readManifest} from './manifest.js'
-import {type ImportJournalEntry, type ImportWork, planImport, type PlannedImport} from './plan.js'
+import {type ImportJournalEntry, type ImportWork, planImport, type PlannedImport, writeAccessProblems} from './plan.js'
 import {defaultConcurrency, runPool} from './pool.js'
 import {resolveSecrets, type SecretSources} from './secrets.js'
 import type {ImportedConnector, ImportPlan, ImportResult} from './types.js'
@@ -94,6 +94,8 @@ export async function importConnectors(options: ImportOptions, ctx: CoreContext)
     const journalPath = displayPath(journal.path, ctx.cwd)
     if (options.plan) return planOnly(planned.plan, journalPath)
     await confirm(planned.plan, options, ctx, `cc import ${displayPath(dir, ctx.cwd)} --env ${env.ref}`)
+    const forbidden = await writeAccessProblems(planned, env.ref)
+    if (forbidden.length > 0) throw problemsError(forbidden)
     await journal.start()
     return applyImport(planned, {session, env, journal, journalPath, options, ctx, quiet})
   })

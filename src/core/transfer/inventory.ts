@@ -2,7 +2,7 @@ import type {ConnectorRow} from '../clients/dataverse.js'
 import {type ApiRegistration, isCustomApi} from '../clients/powerapps-rp.js'
 import type {CoreContext} from '../context.js'
 import type {ResolvedEnvironment, Session} from '../environments/session.js'
-import {CcError} from '../errors.js'
+import {ApiError, CcError} from '../errors.js'
 import {platformValues} from '../push/rp-surface.js'
 
 /**
@@ -23,11 +23,18 @@ export interface EnvironmentConnector {
   managedIdentity?: {issuer: string; subject: string}
 }
 
-export async function environmentConnectors(session: Session, env: ResolvedEnvironment, options: {dataverse: boolean}): Promise<EnvironmentConnector[]> {
-  const [apis, rows] = await Promise.all([
-    session.powerApps.listConnectors(env.environmentId, {customOnly: true}),
-    options.dataverse ? session.dataverse().then((d) => d.listConnectors()) : Promise.resolve([] as ConnectorRow[]),
-  ])
+export async function environmentConnectors(session: Session, env: ResolvedEnvironment, options: {dataverse: boolean | 'if-allowed'}): Promise<EnvironmentConnector[]> {
+  const rowsOf = async (): Promise<ConnectorRow[]> => {
+    if (!options.dataverse) return []
+    try {
+      return await (await session.dataverse()).listConnectors()
+    } catch (error) {
+      // Where Dataverse is only a bonus, a caller who may not read it (403) still gets the RP's view.
+      if (options.dataverse === 'if-allowed' && error instanceof ApiError && error.status === 403) return []
+      throw error
+    }
+  }
+  const [apis, rows] = await Promise.all([session.powerApps.listConnectors(env.environmentId, {customOnly: true}), rowsOf()])
   const byId = new Map(rows.map((r) => [r.connectorid.toLowerCase(), r]))
   const byInternal = new Map(rows.filter((r) => r.connectorinternalid).map((r) => [String(r.connectorinternalid).toLowerCase(), r]))
   const joined = new Set<ConnectorRow>()

@@ -59,6 +59,8 @@ export interface PlannedImport {
   work: ImportWork[]
   fixups: IdentityFixups
   problems: BlockingProblem[]
+  /** Client apps the import would write to, with the connectors that use them (write access is checked right before writing). */
+  writesTo: Map<string, Set<string>>
 }
 
 export interface PlanInput {
@@ -89,7 +91,7 @@ export interface PlanInput {
 export async function planImport(input: PlanInput): Promise<PlannedImport> {
   const {session, env, manifest, picked, journal, ctx} = input
   const problems: BlockingProblem[] = []
-  const inventory = await environmentConnectors(session, env, {dataverse: Boolean(env.dataverseUrl)})
+  const inventory = await environmentConnectors(session, env, {dataverse: input.surface === 'dataverse' || (env.dataverseUrl ? 'if-allowed' : false)})
   const dataverse = input.surface === 'dataverse' ? await session.dataverse() : undefined
   const solutions = dataverse ? new SolutionCache(dataverse) : undefined
   const defaultPrefix = dataverse ? (env.publisherPrefix ?? (await dataverse.defaultPublisherPrefix()) ?? 'new') : undefined
@@ -104,18 +106,6 @@ export async function planImport(input: PlanInput): Promise<PlannedImport> {
     }
   }
 
-  // Two connectors with one display name would become one connector in the target.
-  const byTitle = new Map<string, ManifestConnector[]>()
-  for (const entry of picked) byTitle.set(entry.displayName.trim().toLowerCase(), [...(byTitle.get(entry.displayName.trim().toLowerCase()) ?? []), entry])
-  for (const group of byTitle.values()) {
-    if (group.length < 2) continue
-    problems.push({
-      code: 'NAME_COLLISION',
-      message: `${group.length} connectors of the export are called "${group[0]!.displayName}" (${group.map((g) => g.folder).join(', ')}); in ${env.displayName ?? env.environmentId} they would be one connector.`,
-      suggestions: ['Rename one of them (info.title of its apiDefinition.swagger.json) and import again, or import them one at a time with --connector into different environments.'],
-    })
-  }
-
   const work = (
     await runPool(picked, input.concurrency, (entry) => planConnector(entry, input, inventory, solutions, defaultPrefix, problems), ctx.signal ? {signal: ctx.signal} : {})
   ).map((settled, i) => {
@@ -125,8 +115,23 @@ export async function planImport(input: PlanInput): Promise<PlannedImport> {
     return {entry, surface: input.surface, plan: skipped(entry, input.surface, error)} satisfies ImportWork
   })
 
+  // Two connectors with one display name (as they would be sent) would become one connector in the target.
+  const byTitle = new Map<string, ImportWork[]>()
+  for (const w of work) {
+    const title = (w.prepared?.title ?? w.entry.displayName).trim().toLowerCase()
+    byTitle.set(title, [...(byTitle.get(title) ?? []), w])
+  }
+  for (const group of byTitle.values()) {
+    if (group.length < 2) continue
+    problems.push({
+      code: 'NAME_COLLISION',
+      message: `${group.length} connectors of the export are called "${group[0]!.prepared?.title ?? group[0]!.entry.displayName}" (${group.map((g) => g.entry.folder).join(', ')}); in ${env.displayName ?? env.environmentId} they would be one connector.`,
+      suggestions: ['Rename one of them (info.title of its apiDefinition.swagger.json) and import again.'],
+    })
+  }
+
   const fixups = new IdentityFixups(session.graph, session.cloud.tokenExchangeAudience)
-  if (input.identity) await planFixups(work, input, inventory, fixups, problems)
+  const writesTo = input.identity ? await planFixups(work, input, inventory, fixups, problems) : new Map<string, Set<string>>()
 
   const apps: AppPlan[] = [...fixups.apps.values()]
     .filter((a) => a.status === 'ok')
@@ -152,7 +157,7 @@ export async function planImport(input: PlanInput): Promise<PlannedImport> {
     changes,
   }
   for (const w of work) if (journal.interrupted.has(w.entry.folder) && journal.get(w.entry.folder)) w.plan.resumed = true
-  return {plan, work, fixups, problems}
+  return {plan, work, fixups, problems, writesTo}
 }
 
 function skipped(entry: ManifestConnector, surface: PushTarget, error: unknown): ConnectorPlan {
@@ -291,19 +296,23 @@ class SolutionCache {
 }
 
 /** Credentials and redirect URIs of each connector, and what must stop the import before it writes. */
-async function planFixups(work: ImportWork[], input: PlanInput, inventory: EnvironmentConnector[], fixups: IdentityFixups, problems: BlockingProblem[]): Promise<void> {
+async function planFixups(work: ImportWork[], input: PlanInput, inventory: EnvironmentConnector[], fixups: IdentityFixups, problems: BlockingProblem[]): Promise<Map<string, Set<string>>> {
   const {env} = input
   const active = work.filter((w) => w.plan.action !== 'skip' && w.auth && (w.auth.managedIdentity || w.auth.perConnectorRedirect))
   await fixups.load(active.flatMap((w) => w.auth!.clientIds))
   const credentialPlans: Array<CredentialPlan & {connector: ConnectorIdentity}> = []
-  const writesTo = new Set<string>()
+  const writesTo = new Map<string, Set<string>>()
+  const writes = (appId: string, w: ImportWork) => {
+    const key = appId.toLowerCase()
+    writesTo.set(key, (writesTo.get(key) ?? new Set()).add(w.prepared!.title))
+  }
   for (const w of active) {
     const auth = w.auth!
     const connector: ConnectorIdentity = {displayName: w.prepared!.title, environmentId: env.environmentId, ...(w.existing?.name ? {name: w.existing.name} : {})}
     for (const appId of auth.clientIds) {
       const state = fixups.app(appId)
       if (state.status !== 'ok') {
-        writesTo.add(appId)
+        writes(appId, w)
         continue
       }
       if (auth.managedIdentity) {
@@ -315,20 +324,30 @@ async function planFixups(work: ImportWork[], input: PlanInput, inventory: Envir
         const plan = fixups.planCredential(appId, connector, values)
         credentialPlans.push({...plan, connector})
         w.plan.credentials.push({appId: plan.appId, name: plan.name, action: plan.action, ...(plan.existingName ? {existingName: plan.existingName} : {})})
-        if (plan.action !== 'present') writesTo.add(appId)
+        if (plan.action !== 'present') writes(appId, w)
       }
       if (auth.perConnectorRedirect) {
         const url = w.existing?.redirectUrl
         const action = !url ? 'after import' : fixups.hasRedirectUri(appId, url) ? 'present' : 'add'
         w.plan.redirectUris.push({appId: state.appId, ...(url ? {url} : {}), action})
-        if (action !== 'present') writesTo.add(appId)
+        if (action !== 'present') writes(appId, w)
       }
     }
   }
-  await Promise.all([...writesTo].map((appId) => fixups.probeWrite(appId)))
   const catalog = new ConnectorCatalog(input.session)
   catalog.add(env.environmentId, new Map(inventory.filter((c) => c.name).map((c) => [c.name!.toLowerCase(), c.managedIdentity])))
   problems.push(
     ...(await fixups.problems(credentialPlans, writesTo, async (appId) => (await catalog.stale(fixups.app(appId).credentials)).map((s) => `${s.name} (${s.reason}: ${s.connector})`), env.ref)),
   )
+  return writesTo
+}
+
+/**
+ * Right before the first write: may the caller change the client apps? Graph has no read-only way to ask, so
+ * each app gets an empty PATCH (which changes nothing); a 403 stops the import with nothing written.
+ */
+export async function writeAccessProblems(planned: PlannedImport, environmentRef: string): Promise<BlockingProblem[]> {
+  const {fixups, writesTo} = planned
+  await Promise.all([...writesTo.keys()].map((appId) => fixups.probeWrite(appId)))
+  return fixups.problems([], new Map([...writesTo].filter(([appId]) => fixups.app(appId).status === 'forbidden')), async () => [], environmentRef)
 }
