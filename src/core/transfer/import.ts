@@ -7,6 +7,7 @@ import {type ResolvedEnvironment, type Session, withSession} from '../environmen
 import {CcError, isCcError, UsageError} from '../errors.js'
 import {displayPath} from '../fs/paths.js'
 import {problemsError} from '../identity/fixups.js'
+import {applyCredentials, RedirectBatch, writeAccessProblems} from '../identity/plan-fixups.js'
 import {type IdentityOverrides, readIdentityOverrides} from '../identity/identity-values.js'
 import {pushToDataverse} from '../push/dataverse-surface.js'
 import {prepareConnector} from '../push/push.js'
@@ -15,7 +16,7 @@ import type {SurfaceOutcome} from '../push/types.js'
 import {quietContext} from './inventory.js'
 import {Journal} from './journal.js'
 import {type ExportManifest, type ManifestConnector, readManifest} from './manifest.js'
-import {type ImportJournalEntry, type ImportWork, planImport, type PlannedImport, writeAccessProblems} from './plan.js'
+import {type ImportJournalEntry, type ImportWork, planImport, type PlannedImport} from './plan.js'
 import {defaultConcurrency, runPool} from './pool.js'
 import {resolveSecrets, type SecretSources} from './secrets.js'
 import type {ImportedConnector, ImportPlan, ImportResult} from './types.js'
@@ -94,7 +95,7 @@ export async function importConnectors(options: ImportOptions, ctx: CoreContext)
     const journalPath = displayPath(journal.path, ctx.cwd)
     if (options.plan) return planOnly(planned.plan, journalPath)
     await confirm(planned.plan, options, ctx, `cc import ${displayPath(dir, ctx.cwd)} --env ${env.ref}`)
-    const forbidden = await writeAccessProblems(planned, env.ref)
+    const forbidden = await writeAccessProblems(planned.identity, env.ref)
     if (forbidden.length > 0) throw problemsError(forbidden)
     await journal.start()
     return applyImport(planned, {session, env, journal, journalPath, options, ctx, quiet})
@@ -159,9 +160,9 @@ interface ApplyContext {
 /** Writes what the plan says: connectors through the pool, credentials per app one at a time, then redirect URIs. */
 async function applyImport(planned: PlannedImport, run: ApplyContext): Promise<ImportResult> {
   const {ctx} = run
-  const {work, fixups} = planned
+  const {work} = planned
   ctx.reporter.step(`Importing into ${run.env.displayName ?? run.env.environmentId}`)
-  const redirects = new Map<string, Map<string, ImportedConnector[]>>()
+  const redirects = new RedirectBatch<ImportedConnector>()
   const settled = await runPool(work, run.options.concurrency ?? defaultConcurrency, (w) => importOne(w, run, planned, redirects), {
     ...(ctx.signal ? {signal: ctx.signal} : {}),
     onSettled: (done, total) => ctx.reporter.progress(done, total, 'Imported'),
@@ -169,16 +170,10 @@ async function applyImport(planned: PlannedImport, run: ApplyContext): Promise<I
   const results = settled.map((s, i) => (s.status === 'fulfilled' ? s.value : failedResult(work[i]!, s.reason, 'not imported')))
 
   if (redirects.size > 0) ctx.reporter.step('Adding redirect URIs to the client apps')
-  await Promise.all(
-    [...redirects].map(async ([appId, byUrl]) => {
-      try {
-        const added = new Set(await fixups.ensureRedirectUris(appId, [...byUrl.keys()]))
-        for (const [url, connectors] of byUrl) for (const c of connectors) c.redirectUris.push({appId: fixups.app(appId).appId, url, action: added.has(url) ? 'added' : 'present'})
-      } catch (error) {
-        for (const connectors of byUrl.values()) for (const c of connectors) fail(c, `the redirect URI could not be added to application ${appId}: ${messageOf(error)}`, error)
-      }
-    }),
-  )
+  await redirects.flush(planned.identity.fixups, (c, step) => {
+    if ('error' in step) fail(c, `the redirect URI could not be added to application ${step.appId}: ${messageOf(step.error)}`, step.error)
+    else c.redirectUris.push(step)
+  })
   const failed = results.filter((r) => r.status === 'failed').length
   if (failed === 0) await run.journal.complete()
   const credentials = results.flatMap((r) => r.credentials)
@@ -194,7 +189,7 @@ async function applyImport(planned: PlannedImport, run: ApplyContext): Promise<I
   }
 }
 
-async function importOne(w: ImportWork, run: ApplyContext, planned: PlannedImport, redirects: Map<string, Map<string, ImportedConnector[]>>): Promise<ImportedConnector> {
+async function importOne(w: ImportWork, run: ApplyContext, planned: PlannedImport, redirects: RedirectBatch<ImportedConnector>): Promise<ImportedConnector> {
   const {session, env, journal, quiet} = run
   const plan = w.plan
   const result: ImportedConnector = {
@@ -237,27 +232,16 @@ async function importOne(w: ImportWork, run: ApplyContext, planned: PlannedImpor
   }
   if (values.redirectUrl) result.redirectUrl = values.redirectUrl
   if (values.managedIdentity) result.managedIdentity = values.managedIdentity
-  if (run.options.identity === false || !w.auth) return result
+  if (run.options.identity === false || !w.fixup) return result
 
-  const mi = values.managedIdentity ?? w.identity
-  for (const appId of w.auth.clientIds) {
-    if (w.auth.managedIdentity) {
-      if (!mi) return fail(result, `the platform did not return the managed identity's issuer and subject of ${plan.displayName}; pass them as shown in the portal (--issuer and --subject, or --identity-file).`, {code: 'MANAGED_IDENTITY_UNKNOWN'})
-      if (!name) return fail(result, `the runtime connector of ${plan.displayName} is not provisioned yet; import again in a minute.`, {code: 'CONNECTOR_NOT_PROVISIONED'})
-      try {
-        const written = await planned.fixups.ensureCredential(appId, {name, displayName: plan.displayName, environmentId: env.environmentId}, mi)
-        result.credentials.push({appId: planned.fixups.app(appId).appId, ...written})
-        if (written.action !== 'unchanged') await journal.record(plan.folder, {credentials: {...journal.get(plan.folder)?.credentials, [appId]: written.name}})
-      } catch (error) {
-        return fail(result, `the federated credential could not be written on application ${appId}: ${messageOf(error)}`, error)
-      }
-    }
-    if (w.auth.perConnectorRedirect && values.redirectUrl) {
-      const byUrl = redirects.get(appId) ?? new Map<string, ImportedConnector[]>()
-      byUrl.set(values.redirectUrl, [...(byUrl.get(values.redirectUrl) ?? []), result])
-      redirects.set(appId, byUrl)
-    }
+  try {
+    result.credentials.push(...(await applyCredentials(planned.identity.fixups, w.fixup, {...(name ? {name} : {}), environmentId: env.environmentId, ...(values.managedIdentity ? {managedIdentity: values.managedIdentity} : {})})))
+  } catch (error) {
+    return fail(result, messageOf(error), error)
   }
+  const written = result.credentials.filter((c) => c.action !== 'unchanged')
+  if (written.length > 0) await journal.record(plan.folder, {credentials: {...journal.get(plan.folder)?.credentials, ...Object.fromEntries(written.map((c) => [c.appId, c.name]))}})
+  if (w.fixup.auth.perConnectorRedirect && values.redirectUrl) for (const appId of w.fixup.auth.clientIds) redirects.add(appId, values.redirectUrl, result)
   return result
 }
 

@@ -8,10 +8,9 @@ import type {CoreContext} from '../context.js'
 import type {PushTarget} from '../environments/project-environments.js'
 import type {ResolvedEnvironment, Session} from '../environments/session.js'
 import {isCcError} from '../errors.js'
-import {credentialLimit} from '../identity/credential-names.js'
-import {type BlockingProblem, type CredentialPlan, type ConnectorIdentity, IdentityFixups} from '../identity/fixups.js'
-import {type IdentityOverrides, type IdentityValues, overrideFor} from '../identity/identity-values.js'
-import {ConnectorCatalog} from '../identity/stale.js'
+import type {BlockingProblem} from '../identity/fixups.js'
+import {type IdentityOverrides, overrideFor} from '../identity/identity-values.js'
+import {type FixupPlanning, type FixupTarget, planIdentityFixups} from '../identity/plan-fixups.js'
 import {connectorLogicalName, deterministicConnectorId} from '../naming/connector-names.js'
 import {prepareConnector} from '../push/push.js'
 import type {PreparedConnector} from '../push/types.js'
@@ -22,7 +21,7 @@ import type {Journal} from './journal.js'
 import type {ExportManifest, ManifestConnector} from './manifest.js'
 import {runPool} from './pool.js'
 import type {ResolvedSecrets} from './secrets.js'
-import type {AppPlan, ConnectorPlan, ImportPlan} from './types.js'
+import type {ConnectorPlan, ImportPlan} from './types.js'
 
 /** What the journal of an import keeps per connector (by export folder). */
 export interface ImportJournalEntry {
@@ -49,18 +48,17 @@ export interface ImportWork {
   prefix?: string
   /** The connector in the target, when it exists. */
   existing?: EnvironmentConnector
-  /** Issuer and subject pasted by the user, for when the platform does not return them. */
-  identity?: IdentityValues
+  /** Its identity fix-ups (shares the credential and redirect steps of `plan`). */
+  fixup?: FixupTarget
   plan: ConnectorPlan
 }
 
 export interface PlannedImport {
   plan: ImportPlan
   work: ImportWork[]
-  fixups: IdentityFixups
+  /** The client apps, what will be written to them, and what stops the import. */
+  identity: FixupPlanning
   problems: BlockingProblem[]
-  /** Client apps the import would write to, with the connectors that use them (write access is checked right before writing). */
-  writesTo: Map<string, Set<string>>
 }
 
 export interface PlanInput {
@@ -130,25 +128,13 @@ export async function planImport(input: PlanInput): Promise<PlannedImport> {
     })
   }
 
-  const fixups = new IdentityFixups(session.graph, session.cloud.tokenExchangeAudience)
-  const writesTo = input.identity ? await planFixups(work, input, inventory, fixups, problems) : new Map<string, Set<string>>()
-
-  const apps: AppPlan[] = [...fixups.apps.values()]
-    .filter((a) => a.status === 'ok')
-    .map((a) => {
-      const credentials = work.flatMap((w) => w.plan.credentials.filter((c) => c.appId === a.appId))
-      const redirects = work.flatMap((w) => w.plan.redirectUris.filter((r) => r.appId === a.appId))
-      return {
-        appId: a.appId,
-        ...(a.displayName ? {displayName: a.displayName} : {}),
-        credentials: {existing: a.credentials.length, create: credentials.filter((c) => c.action === 'create').length, update: credentials.filter((c) => c.action === 'update').length, limit: credentialLimit},
-        redirectUris: {add: [...new Set(redirects.filter((r) => r.action === 'add').map((r) => r.url!))], afterImport: redirects.filter((r) => r.action === 'after import').length},
-      }
-    })
+  const targets = work.filter((w) => w.plan.action !== 'skip' && w.fixup).map((w) => w.fixup!)
+  const known = new Map(inventory.filter((c) => c.name).map((c) => [c.name!.toLowerCase(), c.managedIdentity]))
+  const identity = await planIdentityFixups(session, env, input.identity ? targets : [], known)
+  problems.push(...identity.problems)
+  const apps = identity.apps
   const connectors = work.map((w) => w.plan)
-  const changes =
-    connectors.filter((c) => c.action === 'create' || c.action === 'update').length +
-    apps.reduce((n, a) => n + a.credentials.create + a.credentials.update + a.redirectUris.add.length + a.redirectUris.afterImport, 0)
+  const changes = connectors.filter((c) => c.action === 'create' || c.action === 'update').length + identity.changes
   const plan: ImportPlan = {
     source: {ref: manifest.source.ref, environmentId: manifest.source.environmentId, ...(manifest.source.displayName ? {displayName: manifest.source.displayName} : {}), cloud: manifest.source.cloud, ...(manifest.source.tenantId ? {tenantId: manifest.source.tenantId} : {})},
     target: {ref: env.ref, environmentId: env.environmentId, ...(env.displayName ? {displayName: env.displayName} : {}), cloud: env.cloud, ...(env.tenantId ? {tenantId: env.tenantId} : {}), surface: input.surface},
@@ -157,7 +143,7 @@ export async function planImport(input: PlanInput): Promise<PlannedImport> {
     changes,
   }
   for (const w of work) if (journal.interrupted.has(w.entry.folder) && journal.get(w.entry.folder)) w.plan.resumed = true
-  return {plan, work, fixups, problems, writesTo}
+  return {plan, work, identity, problems}
 }
 
 function skipped(entry: ManifestConnector, surface: PushTarget, error: unknown): ConnectorPlan {
@@ -255,7 +241,6 @@ async function planConnector(
       changes = ['secret']
     } else secretPlan = 'kept'
   }
-  work.identity = overrideFor(input.overrides, [entry.folder, prepared.title, work.existing?.name])
   work.plan = {
     ...work.plan,
     auth: auth.kind,
@@ -269,6 +254,15 @@ async function planConnector(
   if (!reason) {
     delete work.plan.reason
     delete work.plan.code
+  }
+  const identity = overrideFor(input.overrides, [entry.folder, prepared.title, work.existing?.name])
+  work.fixup = {
+    displayName: prepared.title,
+    auth,
+    ...(work.existing ? {existing: {...(work.existing.name ? {name: work.existing.name} : {}), ...(work.existing.managedIdentity ? {managedIdentity: work.existing.managedIdentity} : {}), ...(work.existing.redirectUrl ? {redirectUrl: work.existing.redirectUrl} : {})}} : {}),
+    ...(identity ? {identity} : {}),
+    credentials: work.plan.credentials,
+    redirectUris: work.plan.redirectUris,
   }
   return work
 }
@@ -293,61 +287,4 @@ class SolutionCache {
     if (!this.cache.has(key)) this.cache.set(key, this.dataverse.getSolution(name))
     return this.cache.get(key)!
   }
-}
-
-/** Credentials and redirect URIs of each connector, and what must stop the import before it writes. */
-async function planFixups(work: ImportWork[], input: PlanInput, inventory: EnvironmentConnector[], fixups: IdentityFixups, problems: BlockingProblem[]): Promise<Map<string, Set<string>>> {
-  const {env} = input
-  const active = work.filter((w) => w.plan.action !== 'skip' && w.auth && (w.auth.managedIdentity || w.auth.perConnectorRedirect))
-  await fixups.load(active.flatMap((w) => w.auth!.clientIds))
-  const credentialPlans: Array<CredentialPlan & {connector: ConnectorIdentity}> = []
-  const writesTo = new Map<string, Set<string>>()
-  const writes = (appId: string, w: ImportWork) => {
-    const key = appId.toLowerCase()
-    writesTo.set(key, (writesTo.get(key) ?? new Set()).add(w.prepared!.title))
-  }
-  for (const w of active) {
-    const auth = w.auth!
-    const connector: ConnectorIdentity = {displayName: w.prepared!.title, environmentId: env.environmentId, ...(w.existing?.name ? {name: w.existing.name} : {})}
-    for (const appId of auth.clientIds) {
-      const state = fixups.app(appId)
-      if (state.status !== 'ok') {
-        writes(appId, w)
-        continue
-      }
-      if (auth.managedIdentity) {
-        const values = w.existing ? (w.existing.managedIdentity ?? w.identity) : undefined
-        if (w.existing && !values) {
-          w.plan.credentials.push({appId: state.appId, name: '', action: 'values needed'})
-          continue
-        }
-        const plan = fixups.planCredential(appId, connector, values)
-        credentialPlans.push({...plan, connector})
-        w.plan.credentials.push({appId: plan.appId, name: plan.name, action: plan.action, ...(plan.existingName ? {existingName: plan.existingName} : {})})
-        if (plan.action !== 'present') writes(appId, w)
-      }
-      if (auth.perConnectorRedirect) {
-        const url = w.existing?.redirectUrl
-        const action = !url ? 'after import' : fixups.hasRedirectUri(appId, url) ? 'present' : 'add'
-        w.plan.redirectUris.push({appId: state.appId, ...(url ? {url} : {}), action})
-        if (action !== 'present') writes(appId, w)
-      }
-    }
-  }
-  const catalog = new ConnectorCatalog(input.session)
-  catalog.add(env.environmentId, new Map(inventory.filter((c) => c.name).map((c) => [c.name!.toLowerCase(), c.managedIdentity])))
-  problems.push(
-    ...(await fixups.problems(credentialPlans, writesTo, async (appId) => (await catalog.stale(fixups.app(appId).credentials)).map((s) => `${s.name} (${s.reason}: ${s.connector})`), env.ref)),
-  )
-  return writesTo
-}
-
-/**
- * Right before the first write: may the caller change the client apps? Graph has no read-only way to ask, so
- * each app gets an empty PATCH (which changes nothing); a 403 stops the import with nothing written.
- */
-export async function writeAccessProblems(planned: PlannedImport, environmentRef: string): Promise<BlockingProblem[]> {
-  const {fixups, writesTo} = planned
-  await Promise.all([...writesTo.keys()].map((appId) => fixups.probeWrite(appId)))
-  return fixups.problems([], new Map([...writesTo].filter(([appId]) => fixups.app(appId).status === 'forbidden')), async () => [], environmentRef)
 }

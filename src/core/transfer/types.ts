@@ -1,4 +1,5 @@
 import type {PushTarget} from '../environments/project-environments.js'
+import type {AppPlan, CredentialStep, RedirectStep} from '../identity/plan-fixups.js'
 import type {AuthKind} from './auth-kind.js'
 import type {ManifestEnvironment} from './manifest.js'
 
@@ -18,19 +19,14 @@ export interface ConnectorPlan {
   /** send: a secret will be sent; kept: the target keeps its own; needed: none given for a connector that must have one. */
   secret: 'send' | 'kept' | 'needed' | 'not needed'
   /** Federated credentials (managed identity), per client app. */
-  credentials: Array<{appId: string; name: string; action: 'present' | 'create' | 'update' | 'values needed'; existingName?: string}>
+  credentials: CredentialStep[]
   /** The redirect URL on each client app (known once the connector exists in the target). */
-  redirectUris: Array<{appId: string; url?: string; action: 'present' | 'add' | 'after import'}>
+  redirectUris: RedirectStep[]
   /** Recorded as done by an earlier, interrupted run. */
   resumed?: boolean
 }
 
-export interface AppPlan {
-  appId: string
-  displayName?: string
-  credentials: {existing: number; create: number; update: number; limit: number}
-  redirectUris: {add: string[]; afterImport: number}
-}
+export type {AppPlan} from '../identity/plan-fixups.js'
 
 export interface ImportPlan {
   source: ManifestEnvironment
