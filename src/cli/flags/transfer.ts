@@ -14,17 +14,26 @@ export const applyFlags = {
   yes: Flags.boolean({char: 'y', summary: 'Make the changes without asking (needed without a terminal).', default: false}),
 }
 
-export const identityFlags = {
+export const secretSourceFlags = {
   'client-secret-env': Flags.string({
     summary: 'Environment variable with the OAuth client secret: VAR for every connector, FOLDER=VAR for one (repeatable).',
     multiple: true,
     helpValue: '[FOLDER=]VAR',
   }),
   'client-secret-stdin': Flags.boolean({summary: 'Read the OAuth client secret (for every connector that needs one) from stdin.', default: false}),
-  'reapply-secrets': Flags.boolean({summary: 'Send the given secrets to connectors that are otherwise unchanged as well.', default: false}),
+}
+
+export const pastedIdentityFlags = {
   issuer: Flags.string({summary: "The managed identity's issuer, as the portal shows it (when the platform does not return it).", dependsOn: ['subject'], helpValue: 'URL'}),
   subject: Flags.string({summary: "The managed identity's subject, as the portal shows it.", dependsOn: ['issuer'], helpValue: 'SUBJECT'}),
   'identity-file': Flags.string({summary: 'JSON or YAML file mapping connectors to {issuer, subject}, as pasted from the portal.', helpValue: 'FILE'}),
+}
+
+/** Everything import and migrate take for the fix-ups: secrets, re-sending them, pasted managed-identity values. */
+export const identityFlags = {
+  ...secretSourceFlags,
+  'reapply-secrets': Flags.boolean({summary: 'Send the given secrets to connectors that are otherwise unchanged as well.', default: false}),
+  ...pastedIdentityFlags,
 }
 
 /** The import options that the identity flags set. */

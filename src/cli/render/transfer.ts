@@ -8,7 +8,7 @@ function where(env: {displayName?: string; environmentId: string; ref?: string})
   return env.displayName ?? env.environmentId
 }
 
-function plural(n: number, word: string): string {
+export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`
 }
 
@@ -81,11 +81,15 @@ export function renderMigrate(result: MigrateResult): {stdout: string; stderr: s
 /** Shows the plan on stderr and asks to go ahead (only at a terminal). */
 export async function askToApply(plan: ImportPlan): Promise<boolean> {
   process.stderr.write(`${renderPlan(plan)}\n`)
+  return askYesNo(`Make ${plural(plan.changes, 'change')} in ${where(plan.target)}? [y/N] `)
+}
+
+/** A y/N question on the terminal (stderr); only "y" or "yes" is a yes. */
+export async function askYesNo(question: string): Promise<boolean> {
   const {createInterface} = await import('node:readline/promises')
   const rl = createInterface({input: process.stdin, output: process.stderr, terminal: true})
   try {
-    const answer = await rl.question(`Make ${plural(plan.changes, 'change')} in ${where(plan.target)}? [y/N] `)
-    return /^y(es)?$/i.test(answer.trim())
+    return /^y(es)?$/i.test((await rl.question(question)).trim())
   } finally {
     rl.close()
   }

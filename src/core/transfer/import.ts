@@ -94,7 +94,8 @@ export async function importConnectors(options: ImportOptions, ctx: CoreContext)
     if (planned.problems.length > 0) throw problemsError(planned.problems)
     const journalPath = displayPath(journal.path, ctx.cwd)
     if (options.plan) return planOnly(planned.plan, journalPath)
-    await confirm(planned.plan, options, ctx, `cc import ${displayPath(dir, ctx.cwd)} --env ${env.ref}`)
+    const {confirm} = options
+    await confirmChanges(planned.plan.changes, 'The import', env.displayName ?? env.environmentId, {...(options.yes ? {yes: true} : {}), ...(confirm ? {ask: () => confirm(planned.plan)} : {})}, ctx, `cc import ${displayPath(dir, ctx.cwd)} --env ${env.ref}`)
     const forbidden = await writeAccessProblems(planned.identity, env.ref)
     if (forbidden.length > 0) throw problemsError(forbidden)
     await journal.start()
@@ -102,16 +103,19 @@ export async function importConnectors(options: ImportOptions, ctx: CoreContext)
   })
 }
 
-/** Asks before changing anything: --yes, or a person at a terminal; without either it refuses (exit 2). */
-export async function confirm(plan: ImportPlan, options: {yes?: boolean; confirm?: (plan: ImportPlan) => Promise<boolean>}, ctx: CoreContext, command: string): Promise<void> {
-  if (plan.changes === 0 || options.yes) return
-  if (!ctx.interactive || !options.confirm) {
-    throw new UsageError(`The import would make ${plan.changes} change${plan.changes === 1 ? '' : 's'} in ${plan.target.displayName ?? plan.target.environmentId}; without a terminal to confirm, pass --yes (or --plan to see them first).`, {
+/**
+ * Asks before changing anything: --yes, or a person at a terminal; without either it refuses (exit 2).
+ * `what` names the run ("The import"), `where` the environment.
+ */
+export async function confirmChanges(changes: number, what: string, where: string, options: {yes?: boolean; ask?: () => Promise<boolean>}, ctx: CoreContext, command: string): Promise<void> {
+  if (changes === 0 || options.yes) return
+  if (!ctx.interactive || !options.ask) {
+    throw new UsageError(`${what} would make ${changes} change${changes === 1 ? '' : 's'} in ${where}; without a terminal to confirm, pass --yes (or --plan to see them first).`, {
       code: 'CONFIRMATION_REQUIRED',
       suggestions: [`${command} --plan`, `${command} --yes`],
     })
   }
-  if (!(await options.confirm(plan))) throw new CcError('Cancelled; nothing was changed.', {code: 'CANCELLED', suggestions: [`${command} --plan   (review the changes)`]})
+  if (!(await options.ask())) throw new CcError('Cancelled; nothing was changed.', {code: 'CANCELLED', suggestions: [`${command} --plan   (review the changes)`]})
 }
 
 function planOnly(plan: ImportPlan, journal: string): ImportResult {
