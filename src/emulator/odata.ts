@@ -2,7 +2,7 @@ import type {EmulatorRequest} from './http.js'
 
 /**
  * The OData query options the emulated services share: a `$filter` parser and evaluator (comparisons, and/or/not,
- * parentheses, contains/startswith/endswith/tolower/toupper), `$select`, `$top` and server-driven paging with an
+ * parentheses, contains/startswith/endswith/tolower/toupper, `any`/`all` over collections), `$select`, `$top` and server-driven paging with an
  * opaque `$skiptoken` in the next link.
  *
  * String comparisons ignore case, as Dataverse and Graph do for the properties the emulator filters on.
@@ -24,6 +24,8 @@ export type FilterNode =
   | {kind: 'logical'; op: 'and' | 'or'; left: FilterNode; right: FilterNode}
   | {kind: 'not'; operand: FilterNode}
   | {kind: 'call'; name: string; args: FilterNode[]}
+  /** `collection/any(x: body)` and `collection/all(x: body)`; `collection/any()` is "not empty". */
+  | {kind: 'lambda'; op: 'any' | 'all'; collection: string; variable?: string; body?: FilterNode}
 
 type Token = {type: 'string' | 'number' | 'word' | 'guid' | 'punct'; text: string; position: number}
 
@@ -59,7 +61,7 @@ function tokenize(text: string): Token[] {
       i = j + 1
       continue
     }
-    if (c === '(' || c === ')' || c === ',') {
+    if (c === '(' || c === ')' || c === ',' || c === ':') {
       tokens.push({type: 'punct', text: c, position: i})
       i++
       continue
@@ -144,6 +146,22 @@ export function parseFilter(text: string): FilterNode {
       const lower = t.text.toLowerCase()
       if (lower === 'true' || lower === 'false') return {kind: 'literal', value: lower === 'true'}
       if (lower === 'null') return {kind: 'literal', value: null}
+      const lambda = /^(.+)\/(any|all)$/i.exec(t.text)
+      if (lambda && peek()?.type === 'punct' && peek()!.text === '(') {
+        index++
+        const op = lambda[2]!.toLowerCase() as 'any' | 'all'
+        if (peek()?.type === 'punct' && peek()!.text === ')') {
+          index++
+          return {kind: 'lambda', op, collection: lambda[1]!}
+        }
+        const variable = tokens[index]
+        if (variable?.type !== 'word') throw new ODataQueryError(`expected a lambda variable at position ${(variable?.position ?? text.length) + 1}`, variable?.position)
+        index++
+        expect(':')
+        const body = parseOr()
+        expect(')')
+        return {kind: 'lambda', op, collection: lambda[1]!, variable: variable.text, body}
+      }
       if (peek()?.type === 'punct' && peek()!.text === '(') {
         if (!functions.has(lower)) throw new ODataQueryError(`unknown function '${t.text}' at position ${t.position + 1}`, t.position)
         index++
@@ -183,6 +201,21 @@ export function evaluateFilter(node: FilterNode, get: (path: string) => unknown)
     }
     case 'compare':
       return compare(node.op, evaluateFilter(node.left, get), evaluateFilter(node.right, get))
+    case 'lambda': {
+      const items = get(node.collection)
+      if (!Array.isArray(items)) return false
+      if (!node.body || !node.variable) return items.length > 0
+      const {body, variable} = node
+      const test = (item: unknown) =>
+        truthy(
+          evaluateFilter(body, (path) => {
+            if (path === variable) return item
+            if (path.startsWith(`${variable}/`)) return (item as Record<string, unknown> | null)?.[path.slice(variable.length + 1)]
+            return get(path)
+          }),
+        )
+      return node.op === 'any' ? items.some(test) : items.every(test)
+    }
     case 'call': {
       const args = node.args.map((a) => evaluateFilter(a, get))
       const text = (v: unknown) => (v === null || v === undefined ? '' : String(v).toLowerCase())
@@ -251,6 +284,8 @@ export function filterProperties(node: FilterNode): string[] {
       return filterProperties(node.operand)
     case 'call':
       return node.args.flatMap(filterProperties)
+    case 'lambda':
+      return [node.collection]
     default:
       return []
   }

@@ -201,6 +201,17 @@ export const resourceApps: readonly ResourceApp[] = [
   },
 ]
 
+/**
+ * Ids of delegated permission scopes (`oauth2PermissionScopes[].id`) that are the same in every tenant: Azure
+ * Service Management's `user_impersonation` (the tutorial's permission) and Microsoft Graph's. Other scopes of
+ * the resource apps get stable ids derived from their names (chosen by the emulator).
+ */
+export const knownScopeIds: Readonly<Record<string, string>> = {
+  '797f4846-ba00-4fd7-ba43-dac1f8f63013/user_impersonation': '41094075-9dad-400e-a0bd-54e686782033',
+  '00000003-0000-0000-c000-000000000000/User.Read': 'e1fe6dd8-ba31-4d61-89e7-88639da4683d',
+  '00000003-0000-0000-c000-000000000000/Application.ReadWrite.All': 'bdfbf15f-ee85-4955-8675-146e8e5296b5',
+}
+
 /** The app id of Dataverse (every org URL is an identifier URI of it). */
 export const dataverseAppId = '00000007-0000-0000-c000-000000000000'
 

@@ -84,6 +84,29 @@ describe('Graph applications and service principals', () => {
     expect((await graph('/organization')).body.value[0]).toMatchObject({id: '8a7f5b2e-3c41-4d6a-9e0f-1b2c3d4e5f60', verifiedDomains: [expect.objectContaining({name: 'contoso.onmicrosoft.com'})]})
   })
 
+  it('finds a resource by identifier URI with any() and shows the delegated scopes it exposes', async () => {
+    const filter = encodeURIComponent("servicePrincipalNames/any(n:n eq 'https://management.core.windows.net/')")
+    const asm = await graph(`/servicePrincipals?$filter=${filter}&$select=appId,displayName,oauth2PermissionScopes`)
+    expect(asm.status).toBe(200)
+    expect(asm.body.value).toEqual([
+      {
+        appId: '797f4846-ba00-4fd7-ba43-dac1f8f63013',
+        displayName: 'Windows Azure Service Management API',
+        oauth2PermissionScopes: [expect.objectContaining({id: '41094075-9dad-400e-a0bd-54e686782033', value: 'user_impersonation', type: 'User', isEnabled: true})],
+      },
+    ])
+    const graphScopes = (await graph(`/servicePrincipals(appId='00000003-0000-0000-c000-000000000000')`)).body.oauth2PermissionScopes
+    expect(graphScopes.find((s: {value: string}) => s.value === 'User.Read').id).toBe('e1fe6dd8-ba31-4d61-89e7-88639da4683d')
+    // all(), any() without a condition, and a lambda over objects.
+    expect((await graph(`/servicePrincipals?$filter=${encodeURIComponent("servicePrincipalNames/any(n:startswith(n, 'https://service.powerapps'))")}`)).body.value.map((sp: {appId: string}) => sp.appId)).toEqual(['475226c6-020e-4fb2-8a90-7a972cbfc1d4'])
+    const withScopes = await graph(`/servicePrincipals?$filter=${encodeURIComponent("oauth2PermissionScopes/any(s:s/value eq 'user_impersonation')")}&$select=appId`)
+    expect(withScopes.body.value.map((sp: {appId: string}) => sp.appId).sort()).toEqual(['797f4846-ba00-4fd7-ba43-dac1f8f63013', '8578e004-a5c6-46e7-913e-12f58912df43'])
+    expect((await graph(`/servicePrincipals?$filter=${encodeURIComponent("oauth2PermissionScopes/any() and displayName eq 'Microsoft Graph'")}&$select=appId`)).body.value).toHaveLength(1)
+    expect((await graph(`/servicePrincipals?$filter=${encodeURIComponent(`not oauth2PermissionScopes/any() and appId eq '${ciApp.appId}'`)}&$select=appId`)).body.value).toHaveLength(1)
+    expect((await graph(`/servicePrincipals?$filter=${encodeURIComponent("servicePrincipalNames/all(n:n ne 'x') and displayName eq 'Microsoft Graph'")}`)).body.value).toHaveLength(1)
+    expect((await graph(`/servicePrincipals?$filter=${encodeURIComponent('servicePrincipalNames/any(n n)')}`)).status).toBe(400)
+  })
+
   it('answers 401 with InvalidAuthenticationToken and 403 for callers without permission', async () => {
     const none = await call(`${emulator.url}/v1.0/applications`)
     expect(none.status).toBe(401)

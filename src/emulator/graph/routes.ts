@@ -7,7 +7,8 @@ import {evaluateFilter, ODataQueryError, paginate, parseFilter, parseSelect} fro
 import {routesOf, type RouteDefinition} from '../router.js'
 import {secretDigest} from '../state/keys.js'
 import {collections, type ApplicationRecord, type FederatedCredentialRecord, type ServicePrincipalRecord, type TenantRecord} from '../state/records.js'
-import {keyCredentialFromPem, newApplication} from '../state/seed.js'
+import {knownScopeIds, resourceApps} from '../seed-identities.js'
+import {keyCredentialFromPem, newApplication, uuidFrom} from '../state/seed.js'
 import type {Transaction} from '../state/store.js'
 
 /**
@@ -496,6 +497,21 @@ async function deleteFic(req: EmulatorRequest, ctx: EmulatorContext): Promise<Em
   return noContent()
 }
 
+/** The delegated scopes a resource app exposes (`oauth2PermissionScopes`), as Graph shows them on its service principal. */
+function permissionScopes(appId: string): Array<Record<string, unknown>> {
+  const resource = resourceApps.find((r) => r.appId === appId)
+  return (resource?.defaultScopes ?? []).map((value) => ({
+    adminConsentDescription: `Allows the app to ${value === 'user_impersonation' ? `access ${resource!.displayName}` : `use ${value}`} on behalf of the signed-in user.`,
+    adminConsentDisplayName: value === 'user_impersonation' ? `Access ${resource!.displayName}` : value,
+    id: knownScopeIds[`${appId}/${value}`] ?? uuidFrom(`scope/${appId}/${value}`),
+    isEnabled: true,
+    type: 'User',
+    userConsentDescription: null,
+    userConsentDisplayName: null,
+    value,
+  }))
+}
+
 function servicePrincipalView(sp: ServicePrincipalRecord): Record<string, unknown> {
   return {
     id: sp.id,
@@ -509,6 +525,8 @@ function servicePrincipalView(sp: ServicePrincipalRecord): Record<string, unknow
     servicePrincipalType: sp.servicePrincipalType,
     signInAudience: 'AzureADMyOrg',
     tags: [],
+    appRoles: [],
+    oauth2PermissionScopes: permissionScopes(sp.appId),
   }
 }
 
