@@ -40,7 +40,7 @@ export async function askToSync(plan: SyncPlan): Promise<boolean> {
 export function renderPrune(result: PruneResult): string {
   const lines: string[] = []
   for (const app of result.apps) {
-    lines.push(`${app.appId}${app.displayName ? ` (${app.displayName})` : ''}: ${app.credentials} federated credentials, ${app.stale.length} stale`)
+    lines.push(`${app.appId}${app.displayName ? ` (${app.displayName})` : ''}: ${plural(app.credentials, 'federated credential')}, ${app.stale.length} stale`)
     for (const s of app.stale) lines.push(`  ${app.removed.includes(s.name) ? 'removed' : result.applied ? 'kept' : 'stale'}  ${s.name}  (${s.reason}: ${s.connector} in ${s.environmentId})`)
   }
   lines.push(result.applied ? `Removed ${plural(result.removed, 'stale credential')}.` : result.apps.some((a) => a.stale.length > 0) ? 'Nothing was removed (--plan).' : 'Nothing to remove.')
