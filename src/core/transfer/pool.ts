@@ -54,5 +54,9 @@ export class KeyedQueue {
   }
 }
 
-/** Connectors handled at once by export, import and migrate unless --concurrency says otherwise. */
-export const defaultConcurrency = 8
+/**
+ * Connectors handled at once by export, import and migrate unless --concurrency says otherwise: well inside
+ * Dataverse's service protection limit (52 concurrent requests per user) and gentle on the resource provider,
+ * whose 429s are retried with Retry-After anyway; Graph writes for one app stay one at a time whatever this is.
+ */
+export const defaultConcurrency = 12
