@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
 import {environmentFlags, environmentRequest} from '../cli/flags/environment.js'
-import {applyFlags, concurrencyFlag, identityFlags, identityOptions} from '../cli/flags/transfer.js'
+import {applyFlags, concurrencyFlag, identityFlags, importFlagOptions, skipIdentityFlag} from '../cli/flags/transfer.js'
 import {askToApply, renderImport} from '../cli/render/transfer.js'
 import {importConnectors, type ImportResult} from '../core/transfer/import.js'
 
@@ -40,7 +40,7 @@ Exit codes: 0 done (or nothing to do), 1 a connector failed (the summary says wh
     ...applyFlags,
     ...concurrencyFlag,
     ...identityFlags,
-    'skip-identity': Flags.boolean({summary: 'Leave federated credentials and redirect URIs alone (no Microsoft Graph calls).', default: false}),
+    ...skipIdentityFlag,
   }
 
   async run(): Promise<ImportResult> {
@@ -52,12 +52,8 @@ Exit codes: 0 done (or nothing to do), 1 a connector failed (the summary says wh
         ...(flags.connector ? {connectors: flags.connector} : {}),
         ...(flags.target ? {target: flags.target} : {}),
         ...(flags.solution ? {solution: flags.solution} : {}),
-        plan: flags.plan,
-        yes: flags.yes,
         confirm: askToApply,
-        concurrency: flags.concurrency,
-        identity: !flags['skip-identity'],
-        ...(await identityOptions(flags)),
+        ...(await importFlagOptions(flags)),
       },
       this.context(),
     )

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
 import {environmentFlags} from '../cli/flags/environment.js'
-import {applyFlags, concurrencyFlag, identityFlags, identityOptions} from '../cli/flags/transfer.js'
+import {applyFlags, concurrencyFlag, identityFlags, importFlagOptions, skipIdentityFlag} from '../cli/flags/transfer.js'
 import {askToApply, renderMigrate} from '../cli/render/transfer.js'
 import type {CloudName} from '../core/environments/clouds.js'
 import {migrateConnectors, type MigrateResult} from '../core/transfer/migrate.js'
@@ -36,7 +36,7 @@ Exit codes: 0 done, 1 a connector failed or the plan found a problem, 2 bad flag
     ...applyFlags,
     ...concurrencyFlag,
     ...identityFlags,
-    'skip-identity': Flags.boolean({summary: 'Leave federated credentials and redirect URIs alone (no Microsoft Graph calls).', default: false}),
+    ...skipIdentityFlag,
   }
 
   async run(): Promise<MigrateResult> {
@@ -53,12 +53,8 @@ Exit codes: 0 done, 1 a connector failed or the plan found a problem, 2 bad flag
         ...(flags['source-target'] ? {sourceTarget: flags['source-target']} : {}),
         ...(flags.target ? {target: flags.target} : {}),
         ...(flags.solution ? {solution: flags.solution} : {}),
-        plan: flags.plan,
-        yes: flags.yes,
         confirm: askToApply,
-        concurrency: flags.concurrency,
-        identity: !flags['skip-identity'],
-        ...(await identityOptions(flags)),
+        ...(await importFlagOptions(flags)),
       },
       this.context(),
     )

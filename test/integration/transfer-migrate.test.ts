@@ -97,17 +97,24 @@ function byTitleIn(response: {body: any}, title: string): any {
   return response.body.value.find((a: any) => a.properties.displayName === title)
 }
 
-describe('cc migrate dev → test → prod: the sample connectors and 50 generated ones', () => {
-  let w: World
+/** One world per describe block: made before its tests, removed after them. */
+function useWorld(prefix: string): () => World {
+  let w: World | undefined
   beforeAll(async () => {
-    w = await world('transfer-migrate-')
+    w = await world(prefix)
   }, 120_000)
   afterAll(async () => {
     await w?.emulator.dispose()
     if (w) rmSync(w.root, {recursive: true, force: true})
   })
+  return () => w!
+}
+
+describe('cc migrate dev → test → prod: the sample connectors and 50 generated ones', () => {
+  const current = useWorld('transfer-migrate-')
 
   it('moves every connector once, puts each managed identity on its app once, adds every redirect URI, and a second run changes nothing', async () => {
+    const w = current()
     const toTest = await migrate(w, 'dev', 'test')
     expect(toTest.export.counts).toEqual({exported: 52, unchanged: 0, failed: 0})
     expect(toTest.import.counts, JSON.stringify(toTest.import.connectors.filter((c) => c.status === 'failed').slice(0, 2))).toEqual({created: 52, updated: 0, unchanged: 0, failed: 0})
@@ -131,16 +138,10 @@ describe('cc migrate dev → test → prod: the sample connectors and 50 generat
 })
 
 describe('cc migrate with 20% of the requests failing', () => {
-  let w: World
-  beforeAll(async () => {
-    w = await world('transfer-faults-')
-  }, 120_000)
-  afterAll(async () => {
-    await w?.emulator.dispose()
-    if (w) rmSync(w.root, {recursive: true, force: true})
-  })
+  const current = useWorld('transfer-faults-')
 
   it('reaches the same end state, nothing duplicated or lost (failed connectors are retried by running it again)', async () => {
+    const w = current()
     await w.emulator.setFaults('seed=7;503,rate=20%,retry-after=0')
     const runs: MigrateResult[] = []
     for (const [from, to] of [['dev', 'test'], ['test', 'prod']] as const) {

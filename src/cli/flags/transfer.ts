@@ -54,3 +54,12 @@ export async function identityOptions(flags: {
     ...(flags['identity-file'] ? {identityFile: flags['identity-file']} : {}),
   }
 }
+
+export const skipIdentityFlag = {
+  'skip-identity': Flags.boolean({summary: 'Leave federated credentials and redirect URIs alone (no Microsoft Graph calls).', default: false}),
+}
+
+/** The options import and migrate take from their shared flags (the command adds where, what, and how to ask). */
+export async function importFlagOptions(flags: Parameters<typeof identityOptions>[0] & {plan: boolean; yes: boolean; concurrency: number; 'skip-identity': boolean}): Promise<Pick<ImportOptions, 'plan' | 'yes' | 'concurrency' | 'identity' | 'secrets' | 'reapplySecrets' | 'issuer' | 'subject' | 'identityFile'>> {
+  return {plan: flags.plan, yes: flags.yes, concurrency: flags.concurrency, identity: !flags['skip-identity'], ...(await identityOptions(flags))}
+}
