@@ -1,4 +1,5 @@
 import {readFile} from 'node:fs/promises'
+import {resolve} from 'node:path'
 
 import {collectPages} from '../clients/paging.js'
 import {loadConnector} from '../connector/load.js'
@@ -11,7 +12,6 @@ import {displayPath} from '../fs/paths.js'
 import {oauthSettingsOf, usesManagedIdentity} from '../push/oauth.js'
 import {pushConnector, type PushResult} from '../push/push.js'
 import {syncIdentity, type SyncResult} from './sync.js'
-import {resolve} from 'node:path'
 
 /**
  * Automates the portal steps of entra-connector-tutorial.md for a connector: a single-tenant app registration

@@ -105,7 +105,7 @@ export async function exportConnectors(options: ExportOptions, ctx: CoreContext)
         const dir = join(out, folder)
         if (done && done.folder === folder && done.source.modifiedOn === item.modifiedOn && (await folderDigest(dir).catch(() => undefined))?.sha256 === done.sha256) {
           entries[index] = {...done, source: sourceInfo(item, memberships)}
-          return {status: 'unchanged' as const, auth: done.auth, resumed: journal.interrupted.has(key)}
+          return {status: 'unchanged' as const, auth: done.auth, ...(journal.interrupted.has(key) ? {resumed: true} : {})}
         }
         const pulled = readFrom === 'dataverse' && item.dataverseId && item.row ? await pullFromDataverse(session, env, item.dataverseId) : await readFromRp(session, env, item, quiet)
         const apiProperties = exportedProperties(pulled.apiProperties)
@@ -135,11 +135,10 @@ export async function exportConnectors(options: ExportOptions, ctx: CoreContext)
     const connectors: ExportedConnector[] = selected.map((item, index) => {
       const outcome = settled[index]!
       const base = {folder: folders[index]!, displayName: item.displayName, ...(item.name ? {name: item.name} : {}), ...(item.dataverseId ? {dataverseId: item.dataverseId} : {})}
-      if (outcome.status === 'fulfilled') return {...base, ...outcome.value, ...(outcome.value.resumed ? {} : {resumed: undefined})}
+      if (outcome.status === 'fulfilled') return {...base, ...outcome.value}
       const error = outcome.reason
       return {...base, auth: 'none' as AuthKind, status: 'failed' as const, reason: error instanceof Error ? error.message : String(error), ...(isCcError(error) ? {code: error.code} : {})}
     })
-    for (const c of connectors) if (c.resumed === undefined) delete c.resumed
 
     // With --all, connectors the source no longer has leave the export; otherwise earlier entries stay.
     const exportedFolders = new Set(folders.map((f) => f.toLowerCase()))

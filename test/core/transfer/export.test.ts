@@ -122,6 +122,20 @@ describe('exportConnectors', () => {
     expect(invalid).toMatchObject({code: 'EXPORT_MANIFEST_INVALID', line: 1})
   })
 
+  it('with --all, drops connectors the source no longer has; with --connector, keeps the others', async () => {
+    const out = join(tempDir('export-'), 'dev')
+    await exportConnectors({env: 'local:dev', all: true, out}, ctx)
+    const weather = manifestOf(out).connectors.find((c) => c.folder === 'contoso-weather')!
+    await withSession({env: 'local:dev'}, ctx, async (s) => s.powerApps.deleteConnector(devEnv.id, weather.source.name!))
+    const some = await exportConnectors({env: 'local:dev', connectors: ['Contoso Inventory'], out}, ctx)
+    expect(some.removed).toEqual([])
+    expect(manifestOf(out).connectors.map((c) => c.folder)).toEqual(['contoso-inventory', 'contoso-payments-api', 'contoso-weather'])
+    const all = await exportConnectors({env: 'local:dev', all: true, out}, ctx)
+    expect(all.removed).toEqual(['contoso-weather'])
+    expect(existsSync(join(out, 'contoso-weather'))).toBe(false)
+    expect(manifestOf(out).connectors.map((c) => c.folder)).toEqual(['contoso-inventory', 'contoso-payments-api'])
+  })
+
   it('reads from the Power Apps resource provider with --target rp, with the same content', async () => {
     const viaDataverse = join(tempDir('export-'), 'dv')
     const viaRp = join(tempDir('export-'), 'rp')
