@@ -32,7 +32,9 @@ async function world(prefix: string): Promise<World> {
   const writes = new WriteLog()
   const emulator = await startTestEmulator({onRequest: writes.onRequest})
   const root = fileScratch(prefix)
-  const ctx = transferContext(emulator.url, root, {GENERATED_SECRET: oauthSecret})
+  // Six retries (CC_HTTP_RETRIES, default four): under 20% failures a request then gives up about once in 80,000,
+  // so the loop below rarely needs a second run, and never a fifth.
+  const ctx = transferContext(emulator.url, root, {GENERATED_SECRET: oauthSecret, CC_HTTP_RETRIES: '6'})
   const oauthApp = await createApp(emulator.url, 'Generated OAuth connectors')
   const miApps = await Promise.all([1, 2, 3, 4, 5].map((n) => createApp(emulator.url, `Generated MI connectors ${n}`)))
   const plan = generatedPlan(50, {oauthApp, miApps})
