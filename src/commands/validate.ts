@@ -1,11 +1,8 @@
 import {Flags} from '@oclif/core'
-import {readFileSync} from 'node:fs'
-import {resolve} from 'node:path'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {renderStylish} from '../cli/render/validate.js'
+import {renderValidation} from '../cli/render/validate.js'
 import {ExitCode} from '../core/exit-codes.js'
-import {toGithubAnnotations, toSarif} from '../core/validate/report.js'
 import {validateConnectors, type ValidationResult} from '../core/validate/validate.js'
 
 export default class Validate extends BaseCommand<ValidationResult> {
@@ -50,41 +47,17 @@ Exit codes: 0 no errors, 3 errors found (or more warnings than --max-warnings), 
     )
     if (!result.summary.passed) this.setExitCode(ExitCode.findings)
     if (this.jsonEnabled()) return result
-    const shown = flags.quiet ? withErrorsOnly(result) : result
-    switch (flags.format) {
-      case 'json':
-        process.stdout.write(JSON.stringify(result, null, 2) + '\n')
-        break
-      case 'sarif':
-        process.stdout.write(JSON.stringify(toSarif(shown, {cwd: ctx.cwd, toolVersion: this.config.version, informationUri: 'https://github.com/ppcc/cc'}), null, 2) + '\n')
-        break
-      case 'github': {
-        const lines = toGithubAnnotations(shown)
-        if (lines.length > 0) process.stdout.write(lines.join('\n') + '\n')
-        const s = result.summary
-        process.stderr.write(`cc validate: ${s.errors} errors, ${s.warnings} warnings, ${s.infos} infos in ${s.connectors} connectors (${result.profile} profile)\n`)
-        break
-      }
-      default: {
-        const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb'
-        const cache = new Map<string, string | undefined>()
-        const readSource = (file: string): string | undefined => {
-          if (!cache.has(file)) {
-            try {
-              cache.set(file, readFileSync(resolve(ctx.cwd, file), 'utf8'))
-            } catch {
-              cache.set(file, undefined)
-            }
-          }
-          return cache.get(file)
-        }
-        this.log(renderStylish(result, {color, codeFrame: flags['code-frame'], quiet: flags.quiet, readSource}))
-      }
-    }
+    const output = renderValidation(result, {
+      format: flags.format,
+      quiet: flags.quiet,
+      codeFrame: flags['code-frame'],
+      cwd: ctx.cwd,
+      toolVersion: this.config.version,
+      color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb',
+    })
+    if (output.stdout) process.stdout.write(output.stdout)
+    if (output.stderr) process.stderr.write(output.stderr)
     return result
   }
 }
 
-function withErrorsOnly(result: ValidationResult): ValidationResult {
-  return {...result, connectors: result.connectors.map((c) => ({...c, findings: c.findings.filter((f) => f.severity === 'error')}))}
-}

@@ -1,4 +1,8 @@
+import {readFileSync} from 'node:fs'
+import {resolve} from 'node:path'
+
 import {LineIndex} from '../../core/json/document.js'
+import {toGithubAnnotations, toSarif} from '../../core/validate/report.js'
 import type {Finding, Severity} from '../../core/validate/types.js'
 import type {ValidationResult} from '../../core/validate/validate.js'
 
@@ -99,4 +103,53 @@ export function renderCompact(result: ValidationResult): string {
     .flatMap((c) => c.findings)
     .map((f) => `${f.file}:${f.line}:${f.column}: ${f.severity} ${f.message} (${f.ruleId})`)
     .join('\n')
+}
+
+export interface ValidationOutputOptions {
+  format: 'stylish' | 'json' | 'sarif' | 'github'
+  quiet: boolean
+  codeFrame: boolean
+  cwd: string
+  toolVersion: string
+  color: boolean
+}
+
+/** The human (or tool) output of `cc validate` in the chosen format: what goes to stdout and to stderr. */
+export function renderValidation(result: ValidationResult, options: ValidationOutputOptions): {stdout: string; stderr: string} {
+  const shown = options.quiet ? withErrorsOnly(result) : result
+  switch (options.format) {
+    case 'json':
+      return {stdout: JSON.stringify(result, null, 2) + '\n', stderr: ''}
+    case 'sarif': {
+      const sarif = toSarif(shown, {cwd: options.cwd, toolVersion: options.toolVersion, informationUri: 'https://github.com/ppcc/cc'})
+      return {stdout: JSON.stringify(sarif, null, 2) + '\n', stderr: ''}
+    }
+    case 'github': {
+      const lines = toGithubAnnotations(shown)
+      const s = result.summary
+      return {
+        stdout: lines.length > 0 ? lines.join('\n') + '\n' : '',
+        stderr: `cc validate: ${s.errors} errors, ${s.warnings} warnings, ${s.infos} infos in ${s.connectors} connectors (${result.profile} profile)\n`,
+      }
+    }
+    default: {
+      // Code frames show the source around each finding, read once per file.
+      const cache = new Map<string, string | undefined>()
+      const readSource = (file: string): string | undefined => {
+        if (!cache.has(file)) {
+          try {
+            cache.set(file, readFileSync(resolve(options.cwd, file), 'utf8'))
+          } catch {
+            cache.set(file, undefined)
+          }
+        }
+        return cache.get(file)
+      }
+      return {stdout: renderStylish(result, {color: options.color, codeFrame: options.codeFrame, quiet: options.quiet, readSource}) + '\n', stderr: ''}
+    }
+  }
+}
+
+function withErrorsOnly(result: ValidationResult): ValidationResult {
+  return {...result, connectors: result.connectors.map((c) => ({...c, findings: c.findings.filter((f) => f.severity === 'error')}))}
 }
