@@ -1,9 +1,16 @@
 // Shared helpers for the benchmark suites in bench/suites/. Plain ESM JavaScript run against dist/.
 import {spawnSync} from 'node:child_process'
+import {existsSync} from 'node:fs'
+import {join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 export const root = fileURLToPath(new URL('..', import.meta.url))
 export const cli = fileURLToPath(new URL('../bin/run.js', import.meta.url))
+
+/** The connector corpus: CC_CORPUS_DIR, else ../shared/corpus beside the repository, else /work/shared/corpus. */
+export const corpus = process.env.CC_CORPUS_DIR
+  ? resolve(process.env.CC_CORPUS_DIR)
+  : ([join(root, '..', 'shared', 'corpus'), '/work/shared/corpus'].find((dir) => existsSync(dir)) ?? join(root, '..', 'shared', 'corpus'))
 
 /** Median of an array of numbers. */
 export function median(values) {

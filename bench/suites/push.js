@@ -7,9 +7,8 @@ import {cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync} from
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {cli, root, row, timeCommand} from '../lib.js'
+import {cli, corpus, root, row, timeCommand} from '../lib.js'
 
-const corpus = process.env.CC_CORPUS_DIR ?? join(root, '..', 'shared', 'corpus')
 
 async function startEmulator(dataDir, env) {
   const child = spawn(process.execPath, [cli, 'emulator', 'start', '--port', '0', '--data', dataDir, '--page-size', '25'], {env, stdio: 'ignore'})

@@ -6,9 +6,9 @@ import {existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 
-import {root, row, timeFunction} from '../lib.js'
+import {corpus, root, row, timeFunction} from '../lib.js'
 
-const corpusDir = resolve(process.env.CC_CORPUS_DIR ?? join(root, '..', 'shared', 'corpus'))
+const corpusDir = corpus
 
 function corpusConnectors() {
   const dirs = []

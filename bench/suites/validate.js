@@ -7,9 +7,8 @@ import {existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync} f
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 
-import {cli, root, row, timeCommand} from '../lib.js'
+import {cli, corpus, root, row, timeCommand} from '../lib.js'
 
-const corpus = resolve(process.env.CC_CORPUS_DIR ?? join(root, '..', 'shared', 'corpus'))
 
 function connectorFolders() {
   const dirs = []
