@@ -1,4 +1,5 @@
 import type {PushResult} from '../../core/push/push.js'
+import type {SolutionImportResult} from '../../core/push/solution-import.js'
 
 /** Human output of `cc push`: what changed on stdout; the redirect URL and managed identity to register, and notes. */
 export function renderPush(result: PushResult): {stdout: string; stderr: string} {
@@ -26,4 +27,20 @@ export function renderPush(result: PushResult): {stdout: string; stderr: string}
   if (result.redirectUrl && result.action === 'created') stderr.push(`Next: add ${result.redirectUrl} to the redirect URIs of the OAuth app.`)
   if (result.managedIdentity && result.action === 'created') stderr.push('Next: add a federated credential with this issuer and subject to the OAuth app (cc import does it for you).')
   return {stdout: stdout.join('\n'), stderr: stderr.join('\n')}
+}
+
+/** Human output of `cc push --solution-zip`: each solution, then its connectors with both ids. */
+export function renderSolutionImport(result: SolutionImportResult): string {
+  const env = result.environment
+  const where = `${env.displayName ?? env.id}${env.alias && env.alias !== env.displayName ? ` (${env.alias})` : ''}`
+  const lines: string[] = []
+  for (const s of result.solutions) {
+    lines.push(`${s.action === 'installed' ? 'Installed' : 'Updated'} solution ${s.uniqueName} ${s.version}${s.managed ? ' (managed)' : ''} in ${where} from ${s.file}`)
+    for (const c of s.connectors) {
+      lines.push(`  ${c.action} ${c.displayName}: ${c.logicalName} (${c.dataverseId})${c.powerAppsName ? `, runtime name ${c.powerAppsName}` : ''}${c.onPowerApps ? '' : ' (not yet in Power Apps)'}`)
+    }
+    if (s.environmentVariables.length > 0) lines.push(`  environment variables: ${s.environmentVariables.join(', ')}`)
+  }
+  lines.push(`  ${result.portalUrl}`)
+  return lines.join('\n')
 }

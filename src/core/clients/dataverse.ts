@@ -1,3 +1,4 @@
+import {CcError} from '../errors.js'
 import type {HttpClient} from './http.js'
 import {collectPages} from './paging.js'
 
@@ -31,6 +32,17 @@ export interface SolutionInfo {
   ismanaged?: boolean
   publisherPrefix?: string
   publisherUniqueName?: string
+}
+
+/** A row of the `importjobs` table. */
+export interface ImportJob {
+  importjobid: string
+  solutionname?: string
+  progress?: number
+  startedon?: string | null
+  completedon?: string | null
+  /** The import's result as XML. */
+  data?: string | null
 }
 
 /** Every column cc reads when pulling a connector (`iconblob` is returned only when selected). */
@@ -115,6 +127,48 @@ export class DataverseClient {
   async deleteConnector(id: string): Promise<boolean> {
     const response = await this.http.request({method: 'DELETE', path: this.path(`connectors(${id})`), accept: [404], purpose: `deleting connector ${id}`})
     return response.status !== 404
+  }
+
+  /**
+   * ImportSolution (dataverse-and-solutions.md 3.12): the zip as base64, with an import job id to read the outcome
+   * from afterwards. Importing the same zip again gives the same rows (the connectorid comes from the zip), so
+   * a retry after a lost answer is safe.
+   */
+  async importSolution(zip: Buffer, options: {importJobId: string; overwriteUnmanagedCustomizations: boolean; publishWorkflows: boolean; convertToManaged?: boolean}): Promise<void> {
+    await this.http.request({
+      method: 'POST',
+      path: this.path('ImportSolution'),
+      json: {
+        CustomizationFile: zip.toString('base64'),
+        OverwriteUnmanagedCustomizations: options.overwriteUnmanagedCustomizations,
+        PublishWorkflows: options.publishWorkflows,
+        ImportJobId: options.importJobId,
+        ...(options.convertToManaged ? {ConvertToManaged: true} : {}),
+      },
+      idempotent: true,
+      purpose: 'importing the solution',
+    })
+  }
+
+  /** The importjobs row of an import: progress and the result XML (`data`); undefined when there is none. */
+  async getImportJob(id: string): Promise<ImportJob | undefined> {
+    const response = await this.http.request<ImportJob>({path: this.path(`importjobs(${id})`), query: {$select: 'importjobid,solutionname,progress,startedon,completedon,data'}, accept: [404], purpose: 'reading the import job'})
+    return response.status === 404 ? undefined : response.body
+  }
+
+  /** ExportSolution: the packed solution zip. */
+  async exportSolution(uniqueName: string, options: {managed: boolean}): Promise<Buffer> {
+    const body = (
+      await this.http.request<{ExportSolutionFile?: string}>({
+        method: 'POST',
+        path: this.path('ExportSolution'),
+        json: {SolutionName: uniqueName, Managed: options.managed},
+        idempotent: true,
+        purpose: `exporting solution ${uniqueName}`,
+      })
+    ).body
+    if (typeof body?.ExportSolutionFile !== 'string') throw new CcError(`Dataverse answered ExportSolution for ${uniqueName} without the solution file (ExportSolutionFile).`, {code: 'SOLUTION_EXPORT_EMPTY', suggestions: ['Run the command again; if it persists, export the solution in the maker portal.']})
+    return Buffer.from(body.ExportSolutionFile, 'base64')
   }
 
   /** A solution by unique name, with its publisher's prefix; undefined when there is none. */
