@@ -62,6 +62,8 @@ export {pushConnector} from './core/push/push.js'
 export {applyParameters} from './core/push/parameters.js'
 export {oauthSettingsOf, redirectUrlOf} from './core/push/oauth.js'
 export {pullConnector} from './core/pull/pull.js'
+export {importSolutions, type SolutionImportOptions, type SolutionImportResult} from './core/push/solution-import.js'
+export {exportSolution, type SolutionExportOptions, type SolutionExportResult} from './core/pull/solution-export.js'
 export {listConnectors, listEnvironments} from './core/listing/listing.js'
 
 // cc export, import, migrate, identity, entra app

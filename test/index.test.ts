@@ -14,6 +14,8 @@ describe('the programmatic API (src/index.ts)', () => {
       'whoami',
       'pushConnector',
       'pullConnector',
+      'importSolutions',
+      'exportSolution',
       'listConnectors',
       'listEnvironments',
       'exportConnectors',
