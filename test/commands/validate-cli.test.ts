@@ -20,7 +20,7 @@ describe('cc validate (built CLI)', () => {
         join(root, 'connectors'),
       )
     }
-    const cli = await runCli(['validate', '--json'], {cwd: root})
+    const cli = await runCli(['validate', '--json'], {cwd: root, env: {CC_VALIDATE_THREADS: '2'}})
     expect(cli.exitCode).toBe(3)
     const inProcess = await validateConnectors({threads: 0}, context(root))
     expect(cli.json.result).toEqual(JSON.parse(JSON.stringify(inProcess)))

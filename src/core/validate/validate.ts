@@ -1,7 +1,7 @@
 import {loadConnector} from '../connector/load.js'
 import type {Connector} from '../connector/types.js'
 import type {CoreContext} from '../context.js'
-import {throwIfAborted} from '../errors.js'
+import {throwIfAborted, UsageError} from '../errors.js'
 import {displayPath} from '../fs/paths.js'
 import {loadProjectFile} from '../project/project-file.js'
 import {readValidationSettings, settingsFor, type ValidationSettings} from './config.js'
@@ -62,7 +62,7 @@ export async function validateConnectors(options: ValidateOptions, ctx: CoreCont
   if (dirs.length > 1) ctx.reporter.step(`Validating ${dirs.length} connectors`)
 
   let connectors: ConnectorValidation[] = []
-  const threads = options.threads ?? workerCount(dirs.length)
+  const threads = options.threads ?? threadsFromEnv(ctx.env) ?? workerCount(dirs.length)
   if (threads > 0) {
     const settingsOf = (dir: string) => {
       const own = settingsFor(settings, dir)
@@ -98,6 +98,17 @@ export async function validateConnectors(options: ValidateOptions, ctx: CoreCont
   }
   const passed = summary.errors === 0 && (maxWarnings === undefined || summary.warnings <= maxWarnings)
   return {profile, connectors, summary: {...summary, ...(maxWarnings === undefined ? {} : {maxWarnings}), passed}}
+}
+
+/** CC_VALIDATE_THREADS: worker threads for a run (0: this thread), instead of what the machine suggests. */
+function threadsFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.CC_VALIDATE_THREADS
+  if (raw === undefined || raw.trim() === '') return undefined
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 0 || value > 64) {
+    throw new UsageError(`CC_VALIDATE_THREADS must be a whole number from 0 to 64 (got ${JSON.stringify(raw)}).`, {code: 'ENV_INVALID', suggestions: ['unset CC_VALIDATE_THREADS']})
+  }
+  return value
 }
 
 /** Runs the rules over one loaded connector with the project's settings for its folder. */
