@@ -33,6 +33,19 @@ export interface ResolvedEnvironment {
   emulatorUrl?: string
 }
 
+/** How a result names the environment it worked on (the same object in every command's --json). */
+export interface EnvironmentSummary {
+  ref: string
+  alias?: string
+  id: string
+  displayName?: string
+  cloud: string
+}
+
+export function environmentSummary(env: ResolvedEnvironment): EnvironmentSummary {
+  return {ref: env.ref, ...(env.alias ? {alias: env.alias} : {}), id: env.environmentId, ...(env.displayName ? {displayName: env.displayName} : {}), cloud: env.cloud}
+}
+
 export interface Session {
   choice: EnvironmentChoice
   cloud: Cloud

@@ -2,7 +2,7 @@ import {isCustomApi} from '../clients/powerapps-rp.js'
 import type {CoreContext} from '../context.js'
 import type {PushTarget} from '../environments/project-environments.js'
 import type {EnvironmentRequest} from '../environments/resolve.js'
-import {withSession} from '../environments/session.js'
+import {type EnvironmentSummary, environmentSummary, withSession} from '../environments/session.js'
 
 export interface EnvironmentListItem {
   name: string
@@ -65,7 +65,7 @@ export interface ConnectorListItem {
 }
 
 export interface ConnectorListResult {
-  environment: {ref: string; alias?: string; id: string; displayName?: string; cloud: string}
+  environment: EnvironmentSummary
   source: PushTarget
   connectors: ConnectorListItem[]
 }
@@ -102,7 +102,7 @@ export async function listConnectors(options: EnvironmentRequest & {target?: Pus
     }
     connectors.sort((a, b) => a.displayName.localeCompare(b.displayName) || (a.name ?? '').localeCompare(b.name ?? ''))
     return {
-      environment: {ref: env.ref, ...(env.alias ? {alias: env.alias} : {}), id: env.environmentId, ...(env.displayName ? {displayName: env.displayName} : {}), cloud: env.cloud},
+      environment: environmentSummary(env),
       source,
       connectors,
     }

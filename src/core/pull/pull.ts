@@ -10,7 +10,7 @@ import {serializeJson} from '../connector/write.js'
 import type {CoreContext} from '../context.js'
 import type {PushTarget} from '../environments/project-environments.js'
 import type {EnvironmentRequest} from '../environments/resolve.js'
-import {type ResolvedEnvironment, type Session, withSession} from '../environments/session.js'
+import {environmentSummary, type EnvironmentSummary, type ResolvedEnvironment, type Session, withSession} from '../environments/session.js'
 import {CcError, UsageError} from '../errors.js'
 import {writeFilesAtomic} from '../fs/atomic.js'
 import {displayPath} from '../fs/paths.js'
@@ -30,7 +30,7 @@ export interface PullOptions extends EnvironmentRequest {
 export interface PullResult {
   source: PushTarget
   connector: {displayName: string; name?: string; dataverseId?: string}
-  environment: {ref: string; alias?: string; id: string; displayName?: string; cloud: string}
+  environment: EnvironmentSummary
   folder: string
   /** Files written (names in the folder). */
   written: string[]
@@ -73,7 +73,7 @@ export async function pullConnector(options: PullOptions, ctx: CoreContext): Pro
     return {
       source,
       connector: {displayName: pulled.displayName, ...(pulled.name ? {name: pulled.name} : {}), ...(pulled.dataverseId ? {dataverseId: pulled.dataverseId} : {})},
-      environment: {ref: env.ref, ...(env.alias ? {alias: env.alias} : {}), id: env.environmentId, ...(env.displayName ? {displayName: env.displayName} : {}), cloud: env.cloud},
+      environment: environmentSummary(env),
       folder: displayPath(dir, ctx.cwd),
       ...result,
     }

@@ -3,7 +3,7 @@ import {resolve} from 'node:path'
 
 import type {CoreContext} from '../context.js'
 import type {EnvironmentRequest} from '../environments/resolve.js'
-import {withSession} from '../environments/session.js'
+import {type EnvironmentSummary, environmentSummary, withSession} from '../environments/session.js'
 import {CcError, UsageError} from '../errors.js'
 import {writeFileAtomic} from '../fs/atomic.js'
 import {displayPath} from '../fs/paths.js'
@@ -25,7 +25,7 @@ export interface SolutionExportOptions extends EnvironmentRequest {
 }
 
 export interface SolutionExportResult {
-  environment: {ref: string; alias?: string; id: string; displayName?: string; cloud: string}
+  environment: EnvironmentSummary
   solution: {uniqueName: string; displayName: string; version: string; managed: boolean; publisher: string}
   /** The zip written (as shown to the user). */
   file: string
@@ -79,7 +79,7 @@ export async function exportSolution(options: SolutionExportOptions, ctx: CoreCo
     if (!same) await writeFileAtomic(path, data)
     const unpacked = options.unpack === undefined ? undefined : await unpackSolution({zip: path, out: options.unpack, ...(options.force ? {force: true} : {})}, ctx)
     return {
-      environment: {ref: env.ref, ...(env.alias ? {alias: env.alias} : {}), id: env.environmentId, ...(env.displayName ? {displayName: env.displayName} : {}), cloud: env.cloud},
+      environment: environmentSummary(env),
       solution: {uniqueName: m.uniqueName, displayName: m.displayName, version: m.version, managed: m.managed, publisher: m.publisher.uniqueName},
       file: shown,
       bytes: data.length,

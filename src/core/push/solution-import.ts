@@ -5,7 +5,7 @@ import {resolve} from 'node:path'
 import type {DataverseClient} from '../clients/dataverse.js'
 import type {CoreContext} from '../context.js'
 import type {EnvironmentRequest} from '../environments/resolve.js'
-import {type ResolvedEnvironment, type Session, withSession} from '../environments/session.js'
+import {environmentSummary, type EnvironmentSummary, type ResolvedEnvironment, type Session, withSession} from '../environments/session.js'
 import {ApiError, CcError, throwIfAborted, UsageError} from '../errors.js'
 import {displayPath} from '../fs/paths.js'
 import {isSolutionZip, notASolution, readSolutionZip, type SolutionZipContents} from '../solution/read.js'
@@ -43,7 +43,7 @@ export interface ImportedSolution {
 }
 
 export interface SolutionImportResult {
-  environment: {ref: string; alias?: string; id: string; displayName?: string; cloud: string}
+  environment: EnvironmentSummary
   solutions: ImportedSolution[]
   /** True when the files were imported in another order than given (connectors first). */
   reordered: boolean
@@ -84,7 +84,7 @@ export async function importSolutions(options: SolutionImportOptions, ctx: CoreC
       solutions.push(await importOne(solution, session, env, dataverse, options, ctx))
     }
     return {
-      environment: {ref: env.ref, ...(env.alias ? {alias: env.alias} : {}), id: env.environmentId, ...(env.displayName ? {displayName: env.displayName} : {}), cloud: env.cloud},
+      environment: environmentSummary(env),
       solutions,
       reordered,
       portalUrl: `${session.cloud.makerPortalUrl}/environments/${env.environmentId}/solutions`,

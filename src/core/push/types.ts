@@ -1,6 +1,7 @@
 import type {ApiProperties, Connector, Swagger} from '../connector/types.js'
 import type {PushTarget} from '../environments/project-environments.js'
 import type {EnvironmentRequest} from '../environments/resolve.js'
+import {type EnvironmentSummary} from '../environments/session.js'
 
 export interface PushOptions extends EnvironmentRequest {
   /** The connector folder (default: the current folder). */
@@ -38,7 +39,7 @@ export interface PushResult {
     logicalName?: string
     solution?: string
   }
-  environment: {ref: string; alias?: string; id: string; displayName?: string; cloud: string}
+  environment: EnvironmentSummary
   /** How an existing connector was found (when updated). */
   foundBy?: 'connector id' | 'cc.yaml' | 'settings.json' | 'display name' | 'logical name' | 'deterministic id'
   /** The per-connector OAuth redirect URL to register on the OAuth app. */
