@@ -54,6 +54,12 @@ async function startIssuer(): Promise<Issuer> {
       const now = Math.floor(Date.now() / 1000)
       return res.end(JSON.stringify({value: sign({iss: url, sub: 'repo:contoso/connectors:environment:prod', aud: audience, iat: now, nbf: now, exp: now + 300})}))
     }
+    // Azure Pipelines: POST {SYSTEM_OIDCREQUESTURI}?api-version=7.1&serviceConnectionId=… with the job's access token.
+    if (path.pathname === '/pipelines-oidc' && req.method === 'POST' && req.headers.authorization === 'Bearer pipeline-access-token') {
+      requested.push(`service connection ${path.searchParams.get('serviceConnectionId')}`)
+      const now = Math.floor(Date.now() / 1000)
+      return res.end(JSON.stringify({oidcToken: sign({iss: url, sub: 'sc://contoso/connectors/prod-connection', aud: 'api://AzureADTokenExchange', iat: now, nbf: now, exp: now + 300})}))
+    }
     res.statusCode = 404
     res.end('{}')
   })
@@ -101,6 +107,34 @@ describe('federated and borrowed sign-in against the emulator', () => {
     expect(who).toMatchObject({origin: 'environment variables', method: 'github-oidc', kind: 'app', clientId: emulatorCiPrincipal.clientId})
     expect(issuer.requested.length).toBeGreaterThan(0)
     expect(new Set(issuer.requested)).toEqual(new Set(['api://AzureADTokenExchange']))
+  })
+
+  it('signs in through an Azure Pipelines service connection (workload identity federation) from the environment', async () => {
+    const emulator = await startTestEmulator()
+    const issuer = await startIssuer()
+    await trustIssuer(emulator.url, issuer.url, 'sc://contoso/connectors/prod-connection')
+    // AzurePipelinesCredential reads SYSTEM_OIDCREQUESTURI from the process itself, as it does in a pipeline.
+    const before = process.env.SYSTEM_OIDCREQUESTURI
+    process.env.SYSTEM_OIDCREQUESTURI = `${issuer.url}/pipelines-oidc`
+    try {
+      const ctx = testContext({
+        emulatorUrl: emulator.url,
+        env: {
+          AZURE_CLIENT_ID: emulatorCiPrincipal.clientId,
+          AZURE_TENANT_ID: emulatorCiPrincipal.tenantId,
+          AZURESUBSCRIPTION_SERVICE_CONNECTION_ID: '4c1f0b7e-2d3a-4e5f-8a9b-0c1d2e3f4a5b',
+          SYSTEM_ACCESSTOKEN: 'pipeline-access-token',
+          SYSTEM_OIDCREQUESTURI: `${issuer.url}/pipelines-oidc`,
+        },
+      })
+      const who = await whoami({env: 'local'}, ctx)
+      expect(who).toMatchObject({origin: 'environment variables', method: 'azure-pipelines', kind: 'app', clientId: emulatorCiPrincipal.clientId})
+      expect(issuer.requested).toContain('service connection 4c1f0b7e-2d3a-4e5f-8a9b-0c1d2e3f4a5b')
+      expect(JSON.stringify(who)).not.toContain('pipeline-access-token')
+    } finally {
+      if (before === undefined) delete process.env.SYSTEM_OIDCREQUESTURI
+      else process.env.SYSTEM_OIDCREQUESTURI = before
+    }
   })
 
   it('reports a federated credential that does not match the token (AADSTS700213) as exit 4', async () => {
