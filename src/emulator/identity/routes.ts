@@ -1,8 +1,10 @@
+import {createHash, randomBytes, randomUUID} from 'node:crypto'
+
 import type {EmulatorContext} from '../context.js'
 import {aadError, escapeXml, json, type EmulatorRequest, type EmulatorResponse} from '../http.js'
 import {routesOf, type RouteDefinition} from '../router.js'
 import {defaultUser, firstPartyPublicClients, users as seedUsers} from '../seed-identities.js'
-import {collections, type DeviceCodeRecord, type RefreshTokenRecord, type TenantRecord, type UserRecord} from '../state/records.js'
+import {type AuthCodeRecord, collections, type DeviceCodeRecord, type RefreshTokenRecord, type TenantRecord, type UserRecord} from '../state/records.js'
 import {authenticateClient} from './client-auth.js'
 import {approveDeviceCodeInStore, DeviceCodeError, deviceCodeLifetimeSeconds, newDeviceCode} from './device-codes.js'
 import {findApplicationByAppId, findTenant, findUser, homeTenant} from './directory.js'
@@ -34,6 +36,7 @@ export function identityRoutes(): RouteDefinition[] {
     route('GET', '/{tenant}/discovery/v2.0/keys', 'identity.keys', keys),
     route('GET', '/{tenant}/discovery/keys', 'identity.keys-v1', keys),
     route('POST', '/{tenant}/oauth2/v2.0/token', 'identity.token', (req, ctx) => token(req, ctx, 'v2')),
+    route('GET', '/{tenant}/oauth2/v2.0/authorize', 'identity.authorize', authorize),
     route('POST', '/{tenant}/oauth2/v2.0/devicecode', 'identity.devicecode', (req, ctx) => deviceCode(req, ctx, 'v2')),
     route('POST', '/{tenant}/oauth2/token', 'identity.token-v1', (req, ctx) => token(req, ctx, 'v1')),
     route('POST', '/{tenant}/oauth2/devicecode', 'identity.devicecode-v1', (req, ctx) => deviceCode(req, ctx, 'v1')),
@@ -181,10 +184,12 @@ async function token(req: EmulatorRequest, ctx: EmulatorContext, version: 'v1' |
       return redeemDeviceCode(req, ctx, form, version)
     case 'refresh_token':
       return redeemRefreshToken(req, ctx, tenant, form, version)
+    case 'authorization_code':
+      return redeemAuthorizationCode(req, ctx, tenant, form, version)
     case null:
       throw aadError(req, 400, 'invalid_request', 900144, "The request body must contain the following parameter: 'grant_type'.")
     default:
-      throw aadError(req, 400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grant}'. The emulator supports client_credentials, device_code and refresh_token.`)
+      throw aadError(req, 400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grant}'. The emulator supports client_credentials, device_code, authorization_code and refresh_token.`)
   }
 }
 
@@ -247,6 +252,91 @@ async function redeemDeviceCode(req: EmulatorRequest, ctx: EmulatorContext, form
       ? await requestedResource(req, ctx, new URLSearchParams({resource: outcome.record.resource ?? ''}), 'v1')
       : await requestedResource(req, ctx, new URLSearchParams({scope: outcome.record.scopes.join(' ')}), 'v2')
   return userTokens(req, ctx, user, outcome.record.clientId, resource, permissions, scope, version)
+}
+
+const authCodeLifetimeMs = 10 * 60 * 1000
+
+/**
+ * The browser sign-in (authorization code flow with PKCE, as MSAL's acquireTokenInteractive runs it): the
+ * emulator stands for a browser already signed in to Entra ID, so it answers at once with a redirect to the
+ * app's loopback redirect URI carrying a code for the user of `login_hint`, else the seeded default user.
+ * Only loopback redirect URIs are accepted (what a public client on a desktop registers).
+ */
+async function authorize(req: EmulatorRequest, ctx: EmulatorContext): Promise<EmulatorResponse> {
+  const tenant = await tenantOf(req, ctx)
+  const q = req.query
+  const clientId = await checkPublicClient(req, ctx, tenant, q.get('client_id'))
+  if (q.get('response_type') !== 'code') throw aadError(req, 400, 'unsupported_response_type', 700054, `response_type '${q.get('response_type') ?? ''}' is not enabled for the application; the emulator serves 'code'.`)
+  const redirectUri = q.get('redirect_uri') ?? ''
+  let redirect: URL
+  try {
+    redirect = new URL(redirectUri)
+  } catch {
+    throw aadError(req, 400, 'invalid_request', 90102, `'redirect_uri' value must be a valid absolute URI (got '${redirectUri}').`)
+  }
+  if (redirect.protocol !== 'http:' || !['localhost', '127.0.0.1', '[::1]'].includes(redirect.hostname)) {
+    throw aadError(req, 400, 'invalid_request', 50011, `The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${clientId}'. The emulator's public clients accept loopback redirect URIs (http://localhost).`)
+  }
+  const method = q.get('code_challenge_method') ?? (q.get('code_challenge') ? 'plain' : undefined)
+  if (method !== undefined && method !== 'S256' && method !== 'plain') throw aadError(req, 400, 'invalid_request', 501491, `Invalid code_challenge_method '${method}'.`)
+  const scope = q.get('scope') ?? ''
+  await requestedResource(req, ctx, new URLSearchParams({scope}), 'v2')
+  const hint = q.get('login_hint')?.toLowerCase()
+  const user = hint ? seedUsers.find((u) => u.userPrincipalName.toLowerCase() === hint) : undefined
+  if (hint && !user) throw aadError(req, 400, 'invalid_grant', 50034, `The user account ${hint} does not exist in the ${tenant.domain} directory.`)
+  const signedIn = user ?? defaultUser
+  const code = `0.AU${randomBytes(48).toString('base64url')}`
+  const now = ctx.now()
+  const record: AuthCodeRecord = {
+    codeHash: hashToken(code),
+    clientId,
+    tenantId: tenant.id,
+    userId: signedIn.id,
+    redirectUri,
+    scopes: scope.split(/\s+/).filter(Boolean),
+    ...(q.get('code_challenge') ? {codeChallenge: q.get('code_challenge')!, codeChallengeMethod: method as 'S256' | 'plain'} : {}),
+    createdAt: now,
+    expiresAt: now + authCodeLifetimeMs,
+    redeemed: false,
+  }
+  await ctx.store.transaction(async (tx) => {
+    for (const old of await tx.list<AuthCodeRecord>(collections.authCodes)) {
+      if (old.expiresAt < now || old.redeemed) tx.delete(collections.authCodes, old.codeHash)
+    }
+    tx.put(collections.authCodes, record.codeHash, record)
+  })
+  redirect.searchParams.set('code', code)
+  const state = q.get('state')
+  if (state !== null) redirect.searchParams.set('state', state)
+  const userRecord = (await findUser(ctx, signedIn.id))!
+  redirect.searchParams.set('client_info', clientInfo(userRecord))
+  redirect.searchParams.set('session_state', randomUUID())
+  return {status: 302, headers: {location: redirect.toString(), 'cache-control': 'no-store'}, body: ''}
+}
+
+async function redeemAuthorizationCode(req: EmulatorRequest, ctx: EmulatorContext, tenant: TenantRecord, form: URLSearchParams, version: 'v1' | 'v2'): Promise<EmulatorResponse> {
+  const code = form.get('code')
+  if (!code) throw aadError(req, 400, 'invalid_request', 900144, "The request body must contain the following parameter: 'code'.")
+  const hash = hashToken(code)
+  const record = await ctx.store.transaction(async (tx) => {
+    const found = await tx.get<AuthCodeRecord>(collections.authCodes, hash)
+    if (found && !found.redeemed) tx.put(collections.authCodes, hash, {...found, redeemed: true})
+    return found
+  })
+  if (!record || record.tenantId !== tenant.id) throw aadError(req, 400, 'invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid: the authorization code is not known.')
+  if (record.redeemed) throw aadError(req, 400, 'invalid_grant', 54005, 'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.')
+  if (record.expiresAt <= ctx.now()) throw aadError(req, 400, 'invalid_grant', 70008, 'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.')
+  if (record.clientId.toLowerCase() !== (form.get('client_id') ?? '').toLowerCase()) throw aadError(req, 400, 'invalid_grant', 70000, 'The authorization code was issued to another client.')
+  if (record.redirectUri !== form.get('redirect_uri')) throw aadError(req, 400, 'invalid_grant', 70000, "The 'redirect_uri' of the token request does not match the one of the authorization request.")
+  if (record.codeChallenge) {
+    const verifier = form.get('code_verifier') ?? ''
+    const derived = record.codeChallengeMethod === 'S256' ? createHash('sha256').update(verifier).digest('base64url') : verifier
+    if (!verifier || derived !== record.codeChallenge) throw aadError(req, 400, 'invalid_grant', 501481, 'The Code_Verifier does not match the code_challenge supplied in the authorization request.')
+  }
+  const user = await findUser(ctx, record.userId)
+  if (!user) throw aadError(req, 400, 'invalid_grant', 50034, 'The user account does not exist in the directory.')
+  const {resource, permissions, scope} = await requestedResource(req, ctx, form.get('scope') ? form : new URLSearchParams({scope: record.scopes.join(' ')}), version)
+  return userTokens(req, ctx, user, record.clientId, resource, permissions, scope, version)
 }
 
 async function redeemRefreshToken(req: EmulatorRequest, ctx: EmulatorContext, tenant: TenantRecord, form: URLSearchParams, version: 'v1' | 'v2'): Promise<EmulatorResponse> {

@@ -10,6 +10,7 @@ export const collections = {
   applications: 'directory/applications',
   servicePrincipals: 'directory/serviceprincipals',
   deviceCodes: 'identity/devicecodes',
+  authCodes: 'identity/authcodes',
   refreshTokens: 'identity/refreshtokens',
   environments: 'platform/environments',
   connectors: (environmentId: string) => `connectors/${environmentId}`,
@@ -104,6 +105,22 @@ export interface ServicePrincipalRecord {
   servicePrincipalNames: string[]
   /** Microsoft Graph application permissions granted to it (app-only tokens carry them as `roles`). */
   graphRoles: string[]
+}
+
+/** An authorization code of the browser sign-in (authorization code flow with PKCE); only its hash is kept. */
+export interface AuthCodeRecord {
+  codeHash: string
+  clientId: string
+  tenantId: string
+  userId: string
+  redirectUri: string
+  scopes: string[]
+  /** PKCE: the S256 challenge (or plain verifier) the token request must match. */
+  codeChallenge?: string
+  codeChallengeMethod?: 'S256' | 'plain'
+  createdAt: number
+  expiresAt: number
+  redeemed: boolean
 }
 
 export interface DeviceCodeRecord {
