@@ -95,7 +95,11 @@ export async function importSolutions(options: SolutionImportOptions, ctx: CoreC
 async function readSolutionFile(path: string, ctx: CoreContext): Promise<ReadSolution> {
   const shown = displayPath(path, ctx.cwd)
   ctx.reporter.step(`Reading ${shown}`)
-  const archive = await openZip(path, {label: shown})
+  const data = await readFile(path).catch((error: NodeJS.ErrnoException) => {
+    throw new CcError(`Cannot read ${shown}: ${error.code === 'ENOENT' ? 'no such file' : error.message}.`, {code: 'FILE_UNREADABLE', file: shown})
+  })
+  // Read once: the same bytes are opened here and sent to ImportSolution.
+  const archive = await openZip(data, {label: shown})
   try {
     if (!isSolutionZip(archive)) {
       const error = notASolution(archive)
@@ -107,7 +111,7 @@ async function readSolutionFile(path: string, ctx: CoreContext): Promise<ReadSol
     }
     const contents = await readSolutionZip(archive)
     for (const warning of contents.warnings) ctx.reporter.warn(warning)
-    return {file: path, shown, data: await readFile(path), contents}
+    return {file: path, shown, data, contents}
   } finally {
     archive.close()
   }
