@@ -96,7 +96,9 @@ async function readSolutionFile(path: string, ctx: CoreContext): Promise<ReadSol
   const shown = displayPath(path, ctx.cwd)
   ctx.reporter.step(`Reading ${shown}`)
   const data = await readFile(path).catch((error: NodeJS.ErrnoException) => {
-    throw new CcError(`Cannot read ${shown}: ${error.code === 'ENOENT' ? 'no such file' : error.message}.`, {code: 'FILE_UNREADABLE', file: shown})
+    if (error.code === 'ENOENT') throw new CcError(`Zip file not found: ${shown}`, {code: 'ZIP_NOT_FOUND', file: shown, suggestions: ['Check the path of the zip file.']})
+    if (error.code === 'EISDIR') throw new CcError(`${shown} is a folder, not a zip file.`, {code: 'ZIP_INVALID', file: shown, suggestions: ['Pass the .zip file itself.']})
+    throw new CcError(`Cannot read ${shown}: ${error.message}`, {code: 'FILE_UNREADABLE', file: shown})
   })
   // Read once: the same bytes are opened here and sent to ImportSolution.
   const archive = await openZip(data, {label: shown})
