@@ -236,8 +236,11 @@ export class SwaggerModel {
             stack.push(definitions[name])
           }
         }
-        if (isObj(node.properties)) stack.push(...Object.values(node.properties))
-        stack.push(node.items, node.additionalProperties, node.allOf)
+        const properties = node.properties
+        if (isObj(properties)) for (const key in properties) stack.push(properties[key])
+        if (node.items !== undefined) stack.push(node.items)
+        if (node.additionalProperties !== undefined) stack.push(node.additionalProperties)
+        if (node.allOf !== undefined) stack.push(node.allOf)
       }
     }
     for (const visit of this.schemas()) {

@@ -333,9 +333,14 @@ const visibilities = ['important', 'advanced', 'internal']
 
 /** x-ms-visibility wherever it has an effect: operations, path items, parameters, schemas, headers. */
 function checkVisibility(ctx: RuleContext, model: SwaggerModel): void {
-  const check = (holder: Obj, where: () => PointerSegment[]): void => {
+  // Called for every schema of the document: the pointer closure is made only for a holder with a bad value.
+  const fine = (holder: Obj): boolean => {
     const value = holder['x-ms-visibility']
-    if (value === undefined || (typeof value === 'string' && visibilities.includes(value))) return
+    return value === undefined || (typeof value === 'string' && visibilities.includes(value))
+  }
+  const check = (holder: Obj, where: () => PointerSegment[]): void => {
+    if (fine(holder)) return
+    const value = holder['x-ms-visibility']
     const near = typeof value === 'string' ? visibilities.find((v) => v === value.toLowerCase()) : undefined
     ctx.report(
       R.visibility,
@@ -371,5 +376,5 @@ function checkVisibility(ctx: RuleContext, model: SwaggerModel): void {
       }
     }
   }
-  for (const visit of model.schemas()) check(visit.schema, () => visit.path)
+  for (const visit of model.schemas()) if (!fine(visit.schema)) check(visit.schema, () => visit.path)
 }

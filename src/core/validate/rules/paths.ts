@@ -178,16 +178,25 @@ interface SizeInfo {
   depth: number
 }
 
+function addSize(total: SizeInfo, size: SizeInfo): void {
+  total.count += size.count
+  if (size.depth > total.depth) total.depth = size.depth
+}
+
 function checkSizes(ctx: Parameters<RuleFamily['check']>[0], model: SwaggerModel): void {
   const definitions = isObj(model.doc.definitions) ? model.doc.definitions : {}
   const memo = new Map<string, SizeInfo>()
   const active = new Set<string>()
+  // Runs over every schema reachable from every operation: sizes of inline schemas are summed in place, so only
+  // the memo of definitions allocates.
+  const leaf: SizeInfo = {count: 1, depth: 1}
+  const none: SizeInfo = {count: 0, depth: 0}
   const measure = (schema: unknown): SizeInfo => {
-    if (!isObj(schema)) return {count: 0, depth: 0}
+    if (!isObj(schema)) return none
     const ref = schema.$ref
     if (typeof ref === 'string') {
       const name = definitionName(ref)
-      if (name === undefined || active.has(name)) return {count: 1, depth: 1}
+      if (name === undefined || active.has(name)) return leaf
       let size = memo.get(name)
       if (!size) {
         active.add(name)
@@ -197,31 +206,17 @@ function checkSizes(ctx: Parameters<RuleFamily['check']>[0], model: SwaggerModel
       }
       return size
     }
-    let count = 1
-    let depth = 0
+    const total: SizeInfo = {count: 1, depth: 0}
     const properties = schema.properties
-    if (isObj(properties)) {
-      for (const key in properties) {
-        const size = measure(properties[key])
-        count += size.count
-        if (size.depth > depth) depth = size.depth
-      }
-    }
+    if (isObj(properties)) for (const key in properties) addSize(total, measure(properties[key]))
     const items = schema.items
-    if (items !== undefined) {
-      for (const sub of Array.isArray(items) ? items : [items]) {
-        const size = measure(sub)
-        count += size.count
-        if (size.depth > depth) depth = size.depth
-      }
-    }
-    for (const sub of [schema.additionalProperties, ...(Array.isArray(schema.allOf) ? schema.allOf : [])]) {
-      if (!isObj(sub)) continue
-      const size = measure(sub)
-      count += size.count
-      if (size.depth > depth) depth = size.depth
-    }
-    return {count, depth: depth + 1}
+    if (Array.isArray(items)) for (let i = 0; i < items.length; i++) addSize(total, measure(items[i]))
+    else if (items !== undefined) addSize(total, measure(items))
+    if (isObj(schema.additionalProperties)) addSize(total, measure(schema.additionalProperties))
+    const allOf = schema.allOf
+    if (Array.isArray(allOf)) for (let i = 0; i < allOf.length; i++) if (isObj(allOf[i])) addSize(total, measure(allOf[i]))
+    total.depth++
+    return total
   }
   const bodyMax = ctx.option<number>(R.schemas, 'body')
   const operationMax = ctx.option<number>(R.schemas, 'operation')

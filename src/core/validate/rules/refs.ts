@@ -1,6 +1,7 @@
 import type {PointerSegment} from '../../json/pointer.js'
 import {isObj, refSegments, type Obj} from '../model.js'
 import {defineRules, type RuleContext, type RuleFamily} from '../rule.js'
+import type {ReportTarget} from '../types.js'
 
 /** `$ref`s: local, of the right kind, resolving, not chained, alone. */
 export const R = defineRules({
@@ -79,34 +80,34 @@ export const refs: RuleFamily = {
 
 function checkRef(ctx: RuleContext, holder: Obj, where: () => PointerSegment[], kind: Kind): void {
   const ref = holder.$ref
-  const at = {file: 'apiDefinition' as const, get path() {
-    return [...where(), '$ref']
-  }}
+  // Every $ref of the document comes here; the finding target is made only when there is a finding.
+  const target = (): ReportTarget => ({file: 'apiDefinition', path: [...where(), '$ref']})
   if (typeof ref !== 'string') {
-    ctx.report(R.localOnly, at, `$ref must be a string, found ${JSON.stringify(ref)}`, {msCode: 'JsonPointerNotValid'})
+    ctx.report(R.localOnly, target(), `$ref must be a string, found ${JSON.stringify(ref)}`, {msCode: 'JsonPointerNotValid'})
     return
   }
   if (!ref.startsWith('#/')) {
-    ctx.report(R.localOnly, at, `$ref ${JSON.stringify(ref)} is not a local reference (connectors are one file: refs start with "#/")`, {
+    ctx.report(R.localOnly, target(), `$ref ${JSON.stringify(ref)} is not a local reference (connectors are one file: refs start with "#/")`, {
       msCode: codes[kind].invalid,
       fix: `Copy the target into #/${kind}/ and point at it.`,
     })
   } else {
     const segments = refSegments(ref)!
     if (segments[0] !== kind || segments.length !== 2 || segments[1] === '') {
-      ctx.report(R.localOnly, at, `$ref ${JSON.stringify(ref)} must point to an entry of #/${kind}/`, {msCode: codes[kind].invalid})
+      ctx.report(R.localOnly, target(), `$ref ${JSON.stringify(ref)} must point to an entry of #/${kind}/`, {msCode: codes[kind].invalid})
     } else if (!ctx.model!.resolve(ref)) {
       const section = ctx.model!.doc[kind]
       const names = isObj(section) ? Object.keys(section) : []
       const near = names.find((n) => n.toLowerCase() === segments[1]!.toLowerCase())
-      ctx.report(R.resolve, at, `$ref ${JSON.stringify(ref)} does not resolve: #/${kind} has no ${JSON.stringify(segments[1])}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}`, {
+      ctx.report(R.resolve, target(), `$ref ${JSON.stringify(ref)} does not resolve: #/${kind} has no ${JSON.stringify(segments[1])}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}`, {
         msCode: codes[kind].missing,
         ...(near ? {fix: `Write "#/${kind}/${near}".`} : {}),
       })
     }
   }
   if (kind === 'definitions' && ctx.on(R.noSiblings)) {
-    const siblings = Object.keys(holder).filter((k) => k !== '$ref')
+    const siblings: string[] = []
+    for (const key in holder) if (key !== '$ref') siblings.push(key)
     if (siblings.length > 0) ctx.report(R.noSiblings, {file: 'apiDefinition', path: [...where(), siblings[0]!], at: 'key'}, `${siblings.map((s) => JSON.stringify(s)).join(', ')} beside $ref ${siblings.length === 1 ? 'is' : 'are'} ignored`)
   }
 }

@@ -298,11 +298,13 @@ function checkNumeric(ctx: RuleContext, n: Node): void {
   const node = n.node
   const file = 'apiDefinition' as const
   if (typeof node.multipleOf === 'number' && node.multipleOf <= 0) ctx.report(R.numeric, {file, path: at(n, 'multipleOf')}, `multipleOf must be greater than 0, found ${node.multipleOf}`, {msCode: 'MultipleOfMustBeGreaterThanZero'})
-  for (const key of counts) {
+  for (let i = 0; i < counts.length; i++) {
+    const key = counts[i]!
     const value = node[key]
     if (typeof value === 'number' && value < 0) ctx.report(R.numeric, {file, path: at(n, key)}, `${key} must not be negative, found ${value}`, {msCode: `${key[0]!.toUpperCase()}${key.slice(1)}MustBeGreaterThanOrEqualToZero`})
   }
-  for (const [low, high, code] of ordered) {
+  for (let i = 0; i < ordered.length; i++) {
+    const [low, high, code] = ordered[i]!
     const a = node[low]
     const b = node[high]
     if (typeof a === 'number' && typeof b === 'number' && a > b) ctx.report(R.numeric, {file, path: at(n, low)}, `${low} (${a}) is greater than ${high} (${b})`, {msCode: code})

@@ -466,7 +466,7 @@ class ShapeChecker {
     for (const key of shape.required ?? []) {
       if (value[key] === undefined) this.ctx.report(R.schema, {file: 'apiDefinition', path: this.here(), at: 'key'}, `the ${label(name)} has no "${key}"`, {msCode: 'RequiredPropertyMissing'})
     }
-    for (const key of Object.keys(value)) {
+    for (const key in value) {
       const spec = specs.get(key)
       if (spec) {
         if (spec.type === 'any') continue
@@ -494,7 +494,7 @@ class ShapeChecker {
   /** Checks the keys of one schema object (its sub-schemas are visited on their own). */
   schema(visit: SchemaVisit): void {
     const value = visit.schema
-    for (const key of Object.keys(value)) {
+    for (const key in value) {
       const spec = schemaKeys.get(key)
       if (spec) {
         if (spec.type === 'any') continue
@@ -598,7 +598,10 @@ function article(word: string): string {
 }
 
 function matches(value: unknown, kind: Kind | readonly Kind[]): boolean {
-  if (Array.isArray(kind)) return kind.some((k) => matches(value, k))
+  if (Array.isArray(kind)) {
+    for (let i = 0; i < kind.length; i++) if (matches(value, kind[i])) return true
+    return false
+  }
   switch (kind) {
     case 'any':
       return true
