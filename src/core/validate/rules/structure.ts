@@ -475,7 +475,7 @@ class ShapeChecker {
         this.stack.pop()
       } else if (key.charCodeAt(0) !== 120 || key.charCodeAt(1) !== 45) {
         this.extra(key, () => this.here(key), Object.keys(shape.keys), shape.extensions, label(name))
-      } else if (key.startsWith('x-ms-')) this.extra(key, () => this.here(key), [], shape.extensions, label(name))
+      } else if (key.startsWith('x-ms-') && !shape.extensions.has(key)) this.extra(key, () => this.here(key), [], shape.extensions, label(name))
     }
     if (name === 'root' && isObj(value.paths)) {
       this.stack.push('paths')
@@ -508,7 +508,7 @@ class ShapeChecker {
         }
       } else if (key.charCodeAt(0) !== 120 || key.charCodeAt(1) !== 45) {
         this.extra(key, () => visit.at(key), [...schemaKeys.keys()], schemaExtensions, 'schema')
-      } else if (key.startsWith('x-ms-')) this.extra(key, () => visit.at(key), [], schemaExtensions, 'schema')
+      } else if (key.startsWith('x-ms-') && !schemaExtensions.has(key)) this.extra(key, () => visit.at(key), [], schemaExtensions, 'schema')
     }
   }
 
