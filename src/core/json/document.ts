@@ -120,10 +120,9 @@ export function parseJsonDocument(input: string, options: ParseJsonOptions = {})
     },
     locateMany(pointers, targets) {
       if (!strict || index || text.trim() === '') return pointers.map((p, i) => this.locate(p, targets[i]))
-      return locateAll(text, pointers).map(({span, exact}, i) => {
-        const offset = targets[i] === 'key' && exact && span.keyOffset >= 0 ? span.keyOffset : span.offset
-        return {...lines.position(offset), exact}
-      })
+      const found = locateAll(text, pointers)
+      const offsets = found.map(({span, exact}, i) => (targets[i] === 'key' && exact && span.keyOffset >= 0 ? span.keyOffset : span.offset))
+      return lines.positions(offsets).map((p, i) => ({line: p.line, column: p.column, offset: p.offset, exact: found[i]!.exact}))
     },
     locate(pointer, target = 'value') {
       const found = find(pointer)
@@ -175,6 +174,30 @@ export class LineIndex {
       else high = mid - 1
     }
     return {line: low + 1, column: offset - starts[low]! + 1, offset}
+  }
+
+  /**
+   * Positions of many offsets. Without a line-start table yet (and with plain \n line breaks) it counts lines in
+   * one forward pass up to the last offset instead of building the table for the whole text.
+   */
+  positions(offsets: readonly number[]): Position[] {
+    const text = this.text
+    if (this.starts || offsets.length === 0 || text.indexOf('\r') >= 0) return offsets.map((o) => this.position(o))
+    const order = offsets.map((_, i) => i).sort((a, b) => offsets[a]! - offsets[b]!)
+    const out: Position[] = new Array(offsets.length)
+    let line = 1
+    let lineStart = 0
+    let next = text.indexOf('\n')
+    for (const i of order) {
+      const offset = offsets[i]!
+      while (next >= 0 && next < offset) {
+        line++
+        lineStart = next + 1
+        next = text.indexOf('\n', lineStart)
+      }
+      out[i] = {line, column: offset - lineStart + 1, offset}
+    }
+    return out
   }
 
   /** The text of a 1-based line, without its line break. */

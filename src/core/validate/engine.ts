@@ -70,68 +70,85 @@ export function checkConnector(connector: Connector, options: CheckOptions): Fin
 /** Turns pending reports into findings: file paths, JSON pointers and line:column (computed only now). */
 function locate(connector: Connector, pending: readonly Pending[], cwd: string): Finding[] {
   const texts = new Map<string, LineIndex>()
-  const shown = new Map<string, string>()
-  const findings: Array<Finding & {order: number}> = []
+  // One lookup per file, not per finding: a large connector has thousands of findings in one or two files.
+  const files = new Map<string, FileInfo & {shown: string}>()
+  const infoOf = (target: ReportTarget): FileInfo & {shown: string} => {
+    const key = typeof target.file === 'object' ? `name:${target.file.name}` : target.file
+    let info = files.get(key)
+    if (!info) {
+      const found = fileOf(connector, target)
+      files.set(key, (info = {...found, shown: displayPath(join(connector.dir, found.name), cwd)}))
+    }
+    return info
+  }
+  const infos = pending.map((item) => infoOf(item.target))
   // Positions in JSON files: all pointers of a file in one pass over its text.
-  const positions = new Map<Pending, {line: number; column: number}>()
-  const byDoc = new Map<ConnectorJsonFile<unknown>, Pending[]>()
-  for (const item of pending) {
-    if (item.target.line !== undefined || !item.target.path) continue
-    const json = fileOf(connector, item.target).json
-    if (!json || json.format !== 'json') continue
+  const positions: Array<{line: number; column: number} | undefined> = new Array(pending.length)
+  const byDoc = new Map<ConnectorJsonFile<unknown>, number[]>()
+  pending.forEach((item, i) => {
+    const json = infos[i]!.json
+    if (item.target.line !== undefined || !item.target.path || !json || json.format !== 'json') return
     const list = byDoc.get(json)
-    if (list) list.push(item)
-    else byDoc.set(json, [item])
-  }
-  for (const [json, items] of byDoc) {
+    if (list) list.push(i)
+    else byDoc.set(json, [i])
+  })
+  for (const [json, indices] of byDoc) {
     const located = json.doc.locateMany(
-      items.map((i) => i.target.path!),
-      items.map((i) => i.target.at),
+      indices.map((i) => pending[i]!.target.path!),
+      indices.map((i) => pending[i]!.target.at),
     )
-    items.forEach((item, k) => positions.set(item, located[k]!))
+    indices.forEach((i, k) => (positions[i] = located[k]))
   }
-  for (const item of pending) {
+  const findings: Array<{order: number; finding: Finding}> = []
+  pending.forEach((item, i) => {
     const {rule, severity, target, message, extra} = item
-    const {name, json, text, order} = fileOf(connector, target)
-    let file = shown.get(name)
-    if (file === undefined) shown.set(name, (file = displayPath(join(connector.dir, name), cwd)))
-    const path = target.path ?? []
+    const {name, text, order, shown} = infos[i]!
     let line = 1
     let column = 1
+    const position = positions[i]
     if (target.line !== undefined) {
       line = target.line
       column = target.column ?? 1
-    } else if (positions.has(item)) {
-      const position = positions.get(item)!
+    } else if (position) {
       line = position.line
       column = position.column
     } else if (target.offset !== undefined && text !== undefined) {
       let index = texts.get(name)
       if (!index) texts.set(name, (index = new LineIndex(text)))
-      const position = index.position(target.offset)
-      line = position.line
-      column = position.column
+      const at = index.position(target.offset)
+      line = at.line
+      column = at.column
     }
     const msCode = extra?.msCode ?? rule.msCode
     const fix = extra?.fix ?? rule.fix
-    findings.push({
-      ruleId: rule.id,
-      ...(msCode ? {msCode} : {}),
-      severity,
-      file,
-      pointer: formatPointer(path),
-      line,
-      column,
-      message,
-      ...(fix ? {fix} : {}),
-      order,
-    })
-  }
-  findings.sort((a, b) => a.order - b.order || a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column)
-  return findings.map(({order: _order, ...finding}) => finding)
+    // Built in the order of the Finding fields (the JSON output's key order), optional ones only when set.
+    const finding = {ruleId: rule.id} as Finding
+    if (msCode) finding.msCode = msCode
+    finding.severity = severity
+    finding.file = shown
+    finding.pointer = formatPointer(target.path ?? [])
+    finding.line = line
+    finding.column = column
+    finding.message = message
+    if (fix) finding.fix = fix
+    findings.push({order, finding})
+  })
+  findings.sort((x, y) => {
+    const a = x.finding
+    const b = y.finding
+    return x.order - y.order || (a.file === b.file ? 0 : a.file.localeCompare(b.file)) || a.line - b.line || a.column - b.column
+  })
+  return findings.map((f) => f.finding)
 }
 
-function fileOf(connector: Connector, target: ReportTarget): {name: string; json?: ConnectorJsonFile<unknown>; text?: string; order: number} {
+interface FileInfo {
+  name: string
+  json?: ConnectorJsonFile<unknown>
+  text?: string
+  order: number
+}
+
+function fileOf(connector: Connector, target: ReportTarget): FileInfo {
   const jsonFiles = [connector.apiDefinition, connector.apiProperties, connector.settings] as Array<ConnectorJsonFile<unknown> | undefined>
   if (typeof target.file === 'object') {
     const name = target.file.name

@@ -161,3 +161,15 @@ describe('locateMany', () => {
     }
   }, 60_000)
 })
+
+describe('LineIndex.positions', () => {
+  it('gives what position gives for each offset, in any order, with \\n and with \\r\\n line breaks', async () => {
+    const {LineIndex} = await import('../../../src/core/json/document.js')
+    for (const text of ['{\n  "a": 1,\n\n  "b": [1,\n 2]\n}', '{\r\n  "a": 1,\r\n\r\n  "b": 2\r\n}', 'no line break']) {
+      const offsets = [...Array(text.length + 1).keys()].reverse()
+      const batch = new LineIndex(text).positions(offsets)
+      const single = new LineIndex(text)
+      expect(batch).toEqual(offsets.map((o) => single.position(o)))
+    }
+  })
+})
