@@ -48,7 +48,7 @@ export function checkConnector(connector: Connector, options: CheckOptions): Fin
     connector,
     profile: options.profile,
     swagger,
-    model: swagger ? new SwaggerModel(swagger) : undefined,
+    model: swagger ? new SwaggerModel(swagger, connector.apiDefinition?.doc.text) : undefined,
     propertiesFile,
     properties,
     on: (rule) => levelOf(rule) !== undefined,

@@ -107,8 +107,14 @@ export class SwaggerModel {
   private schemaVisits: SchemaVisit[] | undefined
   private readonly resolved = new Map<string, Obj | undefined>()
   private usage: Map<string, {input: boolean; output: boolean}> | undefined
+  private readonly held = new Map<string, boolean>()
+  private escapes: boolean | undefined
 
-  constructor(readonly doc: Obj) {
+  /** `text`: the source the document was parsed from, when there is one (lets `mayHold` answer from it). */
+  constructor(
+    readonly doc: Obj,
+    private readonly text?: string,
+  ) {
     const paths = isObj(doc.paths) ? doc.paths : {}
     for (const [pathKey, pathItem] of Object.entries(paths)) {
       if (!isObj(pathItem)) continue
@@ -131,6 +137,22 @@ export class SwaggerModel {
         }
       }
     }
+  }
+
+  /**
+   * False when the document cannot have a key containing `name`: the source text does not hold it and has no
+   * backslash-u escape that could spell it another way. Lets a rule skip a walk over every schema for an
+   * extension that most documents never use. True when unsure (no source text).
+   */
+  mayHold(name: string): boolean {
+    const text = this.text
+    if (text === undefined) return true
+    let known = this.held.get(name)
+    if (known === undefined) {
+      this.escapes ??= text.includes('\\u')
+      this.held.set(name, (known = this.escapes || text.includes(name)))
+    }
+    return known
   }
 
   /** The object a local `$ref` points to, or undefined. */

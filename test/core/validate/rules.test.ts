@@ -605,3 +605,27 @@ describe('every rule', () => {
     })
   }
 })
+
+describe('extensions a document rarely uses', () => {
+  // Rules skip their walk over every schema when the source text cannot hold the extension's name; a name
+  // spelled with \u escapes must still be seen.
+  const escaped = (text: string, name: string): string => text.replaceAll(`"${name}"`, `"${name.replace('-', '\\u002d')}"`)
+
+  it('finds x-ms-dynamic-values on a schema property when its name is written with \\u escapes', async () => {
+    const files = connectorWith((s) => (item(s).properties.kind = {type: 'string', 'x-ms-dynamic-values': {operationId: 'ListKindz', 'value-collection': 'value', 'value-path': 'id'}}))
+    for (const spell of [(t: string) => t, (t: string) => escaped(t, 'x-ms-dynamic-values')]) {
+      const dir = writeConnectorFolder({...files, swagger: undefined, extra: {'apiDefinition.swagger.json': spell(JSON.stringify(files.swagger, null, 2))}})
+      const result = await validateConnectors({paths: [dir]}, context(join(dir, '..')))
+      expect(result.connectors[0]!.findings.filter((f) => f.ruleId === 'dynamic/target-exists').map((f) => f.pointer)).toEqual(['/definitions/Item/properties/kind/x-ms-dynamic-values/operationId'])
+    }
+  })
+
+  it('finds x-ms-notification-url in a response schema when its name is written with \\u escapes', async () => {
+    const files = connectorWith((s) => (get(s).responses['200'].schema = {type: 'object', properties: {hook: {type: 'string', 'x-ms-notification-url': true}}}))
+    for (const spell of [(t: string) => t, (t: string) => escaped(t, 'x-ms-notification-url')]) {
+      const dir = writeConnectorFolder({...files, swagger: undefined, extra: {'apiDefinition.swagger.json': spell(JSON.stringify(files.swagger, null, 2))}})
+      const result = await validateConnectors({paths: [dir]}, context(join(dir, '..')))
+      expect(result.connectors[0]!.findings.filter((f) => f.ruleId === 'webhook/notification-url').map((f) => f.pointer)).toEqual([`${GET}/responses/200/schema/properties/hook/x-ms-notification-url`])
+    }
+  })
+})

@@ -91,7 +91,8 @@ export const dynamic: RuleFamily = {
         sites.push({holder: p.param, path: p.defPath, op, param: p})
       }
     }
-    for (const visit of model.schemas()) {
+    const schemaSites = model.mayHold('x-ms-dynamic-') ? model.schemas() : []
+    for (const visit of schemaSites) {
       const s = visit.schema
       if (s[DV] === undefined && s[DL] === undefined && s[DS] === undefined && s[DP] === undefined && s[DT] === undefined) continue
       const op = visit.path[0] === 'paths' ? opByPath.get(`${String(visit.path[1])}\u0000${String(visit.path[2])}`) : undefined

@@ -137,6 +137,7 @@ function markerChain(model: SwaggerModel, schema: unknown, path: PointerSegment[
 }
 
 function hasMarker(model: SwaggerModel, op: OperationInfo): boolean {
+  if (!model.mayHold('x-ms-notification-url')) return false
   return op.params.some((p) => p.in === 'body' && markerChain(model, p.param.schema, []) !== undefined)
 }
 
@@ -169,6 +170,7 @@ function checkWebhook(ctx: RuleContext, model: SwaggerModel, op: OperationInfo):
 
 /** The notification-url marker in responses, definitions used by responses, or non-body parameters. */
 function checkMarkersElsewhere(ctx: RuleContext, model: SwaggerModel): void {
+  if (!model.mayHold('x-ms-notification-url')) return
   for (const visit of model.schemas()) {
     if (visit.role === 'output' && visit.schema['x-ms-notification-url'] !== undefined) {
       ctx.report(R.notificationUrl, {file: 'apiDefinition', path: [...visit.path, 'x-ms-notification-url'], at: 'key'}, 'x-ms-notification-url is only allowed in a request body', {
