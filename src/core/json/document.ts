@@ -177,23 +177,28 @@ export class LineIndex {
   }
 
   /**
-   * Positions of many offsets. Without a line-start table yet (and with plain \n line breaks) it counts lines in
-   * one forward pass up to the last offset instead of building the table for the whole text.
+   * Positions of many offsets. Without a line-start table yet it counts line breaks (\n, \r\n or \r, as the
+   * table does) in one forward pass up to the last offset instead of building the table for the whole text.
    */
   positions(offsets: readonly number[]): Position[] {
+    if (this.starts || offsets.length === 0) return offsets.map((o) => this.position(o))
     const text = this.text
-    if (this.starts || offsets.length === 0 || text.indexOf('\r') >= 0) return offsets.map((o) => this.position(o))
     const order = offsets.map((_, i) => i).sort((a, b) => offsets[a]! - offsets[b]!)
     const out: Position[] = new Array(offsets.length)
     let line = 1
     let lineStart = 0
-    let next = text.indexOf('\n')
+    // The next \n and \r at or after lineStart, and where the line after the next break starts (-1: none).
+    let lf = text.indexOf('\n')
+    let cr = text.indexOf('\r')
+    let nextStart = nextLineStart(text, lf, cr)
     for (const i of order) {
       const offset = offsets[i]!
-      while (next >= 0 && next < offset) {
+      while (nextStart >= 0 && nextStart <= offset) {
         line++
-        lineStart = next + 1
-        next = text.indexOf('\n', lineStart)
+        lineStart = nextStart
+        if (lf >= 0 && lf < lineStart) lf = text.indexOf('\n', lineStart)
+        if (cr >= 0 && cr < lineStart) cr = text.indexOf('\r', lineStart)
+        nextStart = nextLineStart(text, lf, cr)
       }
       out[i] = {line, column: offset - lineStart + 1, offset}
     }
@@ -208,6 +213,12 @@ export class LineIndex {
     const end = line < starts.length ? starts[line]! : this.text.length
     return this.text.slice(start, end).replace(/\r?\n$|\r$/, '')
   }
+}
+
+/** Where the line after the first of the next \n (at `lf`) and \r (at `cr`) starts; -1 when neither is left. */
+function nextLineStart(text: string, lf: number, cr: number): number {
+  if (cr >= 0 && (lf < 0 || cr < lf)) return text.charCodeAt(cr + 1) === 10 ? cr + 2 : cr + 1
+  return lf >= 0 ? lf + 1 : -1
 }
 
 function computeLineStarts(text: string): number[] {

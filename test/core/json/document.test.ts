@@ -163,9 +163,9 @@ describe('locateMany', () => {
 })
 
 describe('LineIndex.positions', () => {
-  it('gives what position gives for each offset, in any order, with \\n and with \\r\\n line breaks', async () => {
+  it('gives what position gives for each offset, in any order, with \\n, \\r\\n and lone \\r line breaks', async () => {
     const {LineIndex} = await import('../../../src/core/json/document.js')
-    for (const text of ['{\n  "a": 1,\n\n  "b": [1,\n 2]\n}', '{\r\n  "a": 1,\r\n\r\n  "b": 2\r\n}', 'no line break']) {
+    for (const text of ['{\n  "a": 1,\n\n  "b": [1,\n 2]\n}', '{\r\n  "a": 1,\r\n\r\n  "b": 2\r\n}', 'a\rb\r\rc\r\nd\n\re\r', '\n\r\n', 'no line break']) {
       const offsets = [...Array(text.length + 1).keys()].reverse()
       const batch = new LineIndex(text).positions(offsets)
       const single = new LineIndex(text)
