@@ -19,28 +19,49 @@ export function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 
+/** One timed run of a command: wall ms, peak RSS in MB (from /usr/bin/time when present) and the result. */
+function runOnce(command, args, {cwd = root, env = {}, check = true} = {}) {
+  const start = process.hrtime.bigint()
+  const result = hasTime()
+    ? spawnSync('/usr/bin/time', ['-f', '__RSS__%M', command, ...args], {cwd, env: {...process.env, ...env}, encoding: 'utf8', maxBuffer: 1 << 28})
+    : spawnSync(command, args, {cwd, env: {...process.env, ...env}, encoding: 'utf8', maxBuffer: 1 << 28})
+  const ms = Number(process.hrtime.bigint() - start) / 1e6
+  if (check && result.status !== 0 && result.status !== 3) {
+    throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${String(result.stderr).slice(-2000)}`)
+  }
+  const rss = /__RSS__(\d+)/.exec(result.stderr ?? '')
+  return {ms, rssMb: rss ? Number(rss[1]) / 1024 : 0}
+}
+
+let timeAvailable
+function hasTime() {
+  timeAvailable ??= spawnSync('/usr/bin/time', ['-f', '%M', 'true']).status === 0
+  return timeAvailable
+}
+
 /**
  * Runs a command `runs` times (after one warm-up) and returns the median wall time in ms and the peak
  * resident memory in MB of the slowest run (from /usr/bin/time when present).
  */
-export function timeCommand(command, args, {runs = 5, cwd = root, env = {}, check = true} = {}) {
-  const times = []
-  let maxRssMb = 0
-  const hasTime = spawnSync('/usr/bin/time', ['-f', '%M', 'true']).status === 0
+export function timeCommand(command, args, options = {}) {
+  return timeInterleaved([{command, args, ...options}], options)[0]
+}
+
+/**
+ * Times several commands in turns (a, b, a, b, …; one warm-up round first) and returns for each the median
+ * wall time in ms and the peak RSS in MB. For a ratio between two commands: both see the same machine
+ * conditions, where timing one after the other lets a slow spell of a shared VM fall on one side only.
+ */
+export function timeInterleaved(commands, {runs = 5} = {}) {
+  const results = commands.map(() => ({times: [], maxRssMb: 0}))
   for (let i = 0; i <= runs; i++) {
-    const start = process.hrtime.bigint()
-    const result = hasTime
-      ? spawnSync('/usr/bin/time', ['-f', '__RSS__%M', command, ...args], {cwd, env: {...process.env, ...env}, encoding: 'utf8', maxBuffer: 1 << 28})
-      : spawnSync(command, args, {cwd, env: {...process.env, ...env}, encoding: 'utf8', maxBuffer: 1 << 28})
-    const ms = Number(process.hrtime.bigint() - start) / 1e6
-    if (check && result.status !== 0 && result.status !== 3) {
-      throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${String(result.stderr).slice(-2000)}`)
-    }
-    const rss = /__RSS__(\d+)/.exec(result.stderr ?? '')
-    if (rss) maxRssMb = Math.max(maxRssMb, Number(rss[1]) / 1024)
-    if (i > 0) times.push(ms)
+    commands.forEach(({command, args, ...options}, k) => {
+      const {ms, rssMb} = runOnce(command, args, options)
+      results[k].maxRssMb = Math.max(results[k].maxRssMb, rssMb)
+      if (i > 0) results[k].times.push(ms)
+    })
   }
-  return {ms: median(times), maxRssMb}
+  return results.map(({times, maxRssMb}) => ({ms: median(times), maxRssMb}))
 }
 
 /** Runs an async function `runs` times (after one warm-up) and returns the median time in ms. */

@@ -7,7 +7,7 @@ import {existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync} f
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 
-import {cli, corpus, root, row, timeCommand} from '../lib.js'
+import {cli, corpus, root, row, timeInterleaved} from '../lib.js'
 
 
 function connectorFolders() {
@@ -73,10 +73,15 @@ export default async function validateSuite() {
     const jsonListFile = join(work, 'json-files.json')
     writeFileSync(jsonListFile, JSON.stringify(jsonFiles))
 
-    // (1) The floor: read and JSON.parse every JSON file of the corpus in one process.
-    const floor = timeCommand(process.execPath, ['--input-type=module', '-e', floorScript, jsonListFile], {runs: 5})
-    // cc validate over the same folders, one process.
-    const whole = timeCommand(process.execPath, [cli, 'validate', corpus, '--format', 'json'], {runs: 5})
+    // (1) The floor: read and JSON.parse every JSON file of the corpus in one process; and cc validate over the
+    // same folders, one process. Timed in turns, so that both see the same machine.
+    const [floor, whole] = timeInterleaved(
+      [
+        {command: process.execPath, args: ['--input-type=module', '-e', floorScript, jsonListFile]},
+        {command: process.execPath, args: [cli, 'validate', corpus, '--format', 'json']},
+      ],
+      {runs: 7},
+    )
     rows.push(
       row({suite: 'validate', metric: `floor: read + JSON.parse (${jsonFiles.length} files, ${megabytes.toFixed(0)} MB)`, value: floor.ms, unit: 'ms'}),
       row({
@@ -110,8 +115,13 @@ export default async function validateSuite() {
     const small = dirs
       .map((dir) => ({dir, size: readdirSync(dir).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0)}))
       .sort((a, b) => a.size - b.size)[Math.floor(dirs.length * 0.1)]
-    const one = timeCommand(process.execPath, [cli, 'validate', small.dir, '--json'], {runs: 9})
-    const node = timeCommand(process.execPath, ['-e', '0'], {runs: 9})
+    const [one, node] = timeInterleaved(
+      [
+        {command: process.execPath, args: [cli, 'validate', small.dir, '--json']},
+        {command: process.execPath, args: ['-e', '0']},
+      ],
+      {runs: 9},
+    )
     rows.push(
       row({
         suite: 'validate',
