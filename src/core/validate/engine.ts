@@ -121,16 +121,17 @@ function locate(connector: Connector, pending: readonly Pending[], cwd: string):
     }
     const msCode = extra?.msCode ?? rule.msCode
     const fix = extra?.fix ?? rule.fix
-    // Built in the order of the Finding fields (the JSON output's key order), optional ones only when set.
-    const finding = {ruleId: rule.id} as Finding
-    if (msCode) finding.msCode = msCode
-    finding.severity = severity
-    finding.file = shown
-    finding.pointer = formatPointer(target.path ?? [])
-    finding.line = line
-    finding.column = column
-    finding.message = message
-    if (fix) finding.fix = fix
+    const ruleId = rule.id
+    const pointer = formatPointer(target.path ?? [])
+    // In the order of the Finding fields (the JSON output's key order), optional ones only when set; whole
+    // literals rather than properties added one by one, which profiled as the slowest part of this loop.
+    const finding: Finding = msCode
+      ? fix
+        ? {ruleId, msCode, severity, file: shown, pointer, line, column, message, fix}
+        : {ruleId, msCode, severity, file: shown, pointer, line, column, message}
+      : fix
+        ? {ruleId, severity, file: shown, pointer, line, column, message, fix}
+        : {ruleId, severity, file: shown, pointer, line, column, message}
     findings.push({order, finding})
   })
   findings.sort((x, y) => {
