@@ -14,7 +14,7 @@ export function isConnectorFolder(names: readonly string[]): boolean {
 }
 
 // Directory listings are read synchronously: walking a folder of hundreds of connectors one awaited readdir at a
-// time cost an event-loop round trip per folder (about 100 ms for the corpus, against 20 ms synchronously).
+// time cost an event-loop round trip per folder (discovery of the corpus took about 100 ms, now about 50 ms).
 function entries(dir: string): Array<{name: string; dir: boolean}> {
   const list = readdirSync(dir, {withFileTypes: true})
   return list.map((e) => ({name: e.name, dir: e.isDirectory()}))
