@@ -17,6 +17,6 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v' || args[0]
   const {setFlagsFromString} = await import('node:v8')
   setFlagsFromString('--max-inlined-bytecode-size-cumulative=100')
   setFlagsFromString('--interrupt-budget=1000000')
-  const {execute} = await import('@oclif/core')
+  const {execute} = await import('../dist/cli/oclif-entry.js')
   await execute({dir: import.meta.url})
 }

@@ -5,6 +5,7 @@ import type {AddressInfo} from 'node:net'
 import {isAbsolute, join, resolve} from 'node:path'
 
 import {CcError, UsageError} from '../core/errors.js'
+import {packageRoot} from '../core/fs/package-root.js'
 import {adminRoutes} from './admin-routes.js'
 import type {EmulatorContext, EmulatorSettings} from './context.js'
 import {findRunningEmulator, removeDiscoveryFile, writeDiscoveryFile} from './discovery.js'
@@ -79,7 +80,7 @@ let packageVersion: string | undefined
 function version(): string {
   if (packageVersion === undefined) {
     try {
-      packageVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version?: string}).version ?? '0.0.0'
+      packageVersion = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {version?: string}).version ?? '0.0.0'
     } catch {
       packageVersion = '0.0.0'
     }

@@ -124,10 +124,15 @@ describe('cc, the built CLI', () => {
   })
 })
 
-/** The packages a compiled module pulls in at load time: static imports, followed through relative files. */
+/**
+ * The packages a compiled module pulls in at load time: its static imports of packages, followed through relative
+ * files (the bundle's chunks), and the packages bundled into those files (esbuild heads each bundled module with a
+ * `// node_modules/<package>/…` comment).
+ */
 function staticPackages(entry: string): Set<string> {
   const packages = new Set<string>()
   const seen = new Set<string>()
+  const add = (spec: string) => packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!)
   const visit = (file: string) => {
     if (seen.has(file)) return
     seen.add(file)
@@ -135,8 +140,9 @@ function staticPackages(entry: string): Set<string> {
     for (const match of code.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]/gm)) {
       const spec = match[1] ?? match[2]!
       if (spec.startsWith('.')) visit(resolve(dirname(file), spec))
-      else packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!)
+      else add(spec)
     }
+    for (const match of code.matchAll(/^\/\/ node_modules\/((?:@[^/\n]+\/)?[^/\n]+)\//gm)) add(match[1]!)
   }
   visit(entry)
   return packages
@@ -146,7 +152,7 @@ describe('start-up cost of scaffold and package', () => {
   it('loads archiver, the OpenAPI parser, js-yaml and @azure/identity only when they are needed', () => {
     for (const command of ['scaffold', 'package']) {
       const packages = staticPackages(join(repo, 'dist', 'commands', `${command}.js`))
-      expect(packages.has('@oclif/core'), command).toBe(true) // the walk sees the imports
+      expect(packages.has('@oclif/core'), command).toBe(true) // the walk sees the bundled oclif
       for (const heavy of ['archiver', '@readme/openapi-parser', 'js-yaml', '@azure/identity', 'yauzl']) expect(packages.has(heavy), `${command} → ${heavy}`).toBe(false)
     }
   })

@@ -1,6 +1,6 @@
 import {readFile} from 'node:fs/promises'
 import {join} from 'node:path'
-import {fileURLToPath} from 'node:url'
+import {packageRoot} from '../fs/package-root.js'
 
 /** The auth kinds `cc scaffold --auth` offers (aad = Microsoft Entra ID). */
 export const authKinds = ['none', 'basic', 'apikey', 'oauth2', 'aad'] as const
@@ -12,7 +12,7 @@ export type AuthKind = (typeof authKinds)[number]
  * holds its apiProperties.json, the security part of the API definition (`apiDefinition.security.json`) and the
  * readme's credentials section (`auth.md`). `aad-managed-identity/` overrides `aad/` for --managed-identity.
  */
-export const templatesDir = fileURLToPath(new URL('../../../templates/', import.meta.url))
+export const templatesDir = join(packageRoot(), 'templates')
 
 /** Template folders that supply the files of a connector, most specific first. */
 export function templateChain(auth: AuthKind, managedIdentity = false): string[] {

@@ -1,10 +1,11 @@
 import {existsSync} from 'node:fs'
 import {availableParallelism, loadavg} from 'node:os'
-import {fileURLToPath} from 'node:url'
+import {join} from 'node:path'
 import type {Worker} from 'node:worker_threads'
 
 import {CcError, InterruptedError} from '../errors.js'
 import type {ExitCodeValue} from '../exit-codes.js'
+import {packageRoot, runsCompiled} from '../fs/package-root.js'
 import type {ConnectorSettings} from './config.js'
 import type {Profile, RuleLevel} from './types.js'
 import type {ConnectorValidation} from './validate.js'
@@ -24,12 +25,13 @@ export interface WorkerReply {
   error?: {message: string; code: string; exitCode: ExitCodeValue; suggestions: string[]}
 }
 
-const workerFile = fileURLToPath(new URL('./worker.js', import.meta.url))
+/** The compiled worker; the copy of cc that runs from its sources (tests) has none and validates in one thread. */
+const workerFile = join(packageRoot(), 'dist', 'core', 'validate', 'worker.js')
 
 /** How many worker threads a run of `connectors` folders should use (0: validate in this thread): one per idle core. */
 export function workerCount(connectors: number): number {
-  // Workers pay off for many folders; the compiled worker file is absent when running from sources (tests).
-  if (connectors < 24 || !existsSync(workerFile)) return 0
+  // Workers pay off for many folders.
+  if (connectors < 24 || !runsCompiled() || !existsSync(workerFile)) return 0
   // One validating thread already keeps about 1.5 cores busy (V8's concurrent GC and compiler threads): on two
   // cores, two workers measured 15–20 % slower than one thread, idle machine or not (the corpus, Node 20). So
   // workers start at four cores, one per idle core beyond the first, and only cores that are idle count.
