@@ -46,6 +46,8 @@ const entryPoints = Object.fromEntries(
   commandFiles(commandsDir).map((file) => [join('commands', relative(commandsDir, file)).replace(/\.js$/, ''), file]),
 )
 entryPoints['cli/oclif-entry'] = join(root, 'dist', 'cli', 'oclif-entry.js')
+// The validator's worker thread (core/validate/parallel.ts) starts from this file.
+entryPoints['core/validate/worker'] = join(root, 'dist', 'core', 'validate', 'worker.js')
 
 // The bundles replace their inputs; bundling them a second time would nest bundles in bundles.
 if (existsSync(chunks)) throw new Error(`${chunks} exists: dist/ is bundled already. Run npm run build, which starts from a clean dist/.`)

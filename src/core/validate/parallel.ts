@@ -1,50 +1,84 @@
 import {existsSync} from 'node:fs'
-import {availableParallelism, loadavg} from 'node:os'
+import {availableParallelism} from 'node:os'
 import {join} from 'node:path'
 import type {Worker} from 'node:worker_threads'
 
-import {CcError, InterruptedError} from '../errors.js'
+import {loadConnector} from '../connector/load.js'
+import {CcError, InterruptedError, isCcError} from '../errors.js'
 import type {ExitCodeValue} from '../exit-codes.js'
+import {displayPath} from '../fs/paths.js'
 import {packageRoot, runsCompiled} from '../fs/package-root.js'
 import type {ConnectorSettings} from './config.js'
-import type {Profile, RuleLevel} from './types.js'
-import type {ConnectorValidation} from './validate.js'
+import {checkConnector} from './engine.js'
+import type {Finding, Profile, RuleLevel} from './types.js'
+import type {ConnectorValidation, Counts} from './validate.js'
 
-export interface WorkerJob {
-  index: number
+/** One connector folder to validate, with the settings that apply to it (plain data: it is sent to workers). */
+export interface ValidationJob {
   dir: string
-  cwd: string
   profile: Profile
   levels: Array<[string, RuleLevel]>
   options: Array<[string, Record<string, unknown>]>
 }
 
-export interface WorkerReply {
-  index: number
-  result?: ConnectorValidation
-  error?: {message: string; code: string; exitCode: ExitCodeValue; suggestions: string[]}
+/** What a worker thread starts with: every job, and the shared index of the next job to take. */
+export interface WorkerInput {
+  jobs: ValidationJob[]
+  cwd: string
+  next: Int32Array
 }
+
+export type WorkerReply =
+  | {index: number; result: ConnectorValidation}
+  | {index: number; error: {message: string; code: string; exitCode: ExitCodeValue; suggestions: string[]}}
+  | {finished: true}
 
 /** The compiled worker; the copy of cc that runs from its sources (tests) has none and validates in one thread. */
 const workerFile = join(packageRoot(), 'dist', 'core', 'validate', 'worker.js')
 
-/** How many worker threads a run of `connectors` folders should use (0: validate in this thread): one per idle core. */
+/**
+ * How many worker threads should validate beside this one for a run of `connectors` folders: one per further
+ * core, up to three, for runs of 24 folders or more (0: this thread alone).
+ *
+ * Measured on two cores over the corpus (Node 20, with bin/run.js's V8 settings): this thread plus one worker
+ * took 15–25% less wall time than this thread alone. A worker costs its own start and its own JIT warm-up, so
+ * small runs stay in one thread.
+ */
 export function workerCount(connectors: number): number {
-  // Workers pay off for many folders.
   if (connectors < 24 || !runsCompiled() || !existsSync(workerFile)) return 0
-  // One validating thread already keeps about 1.5 cores busy (V8's concurrent GC and compiler threads): on two
-  // cores, two workers measured 15–20 % slower than one thread, idle machine or not (the corpus, Node 20). So
-  // workers start at four cores, one per idle core beyond the first, and only cores that are idle count.
-  const cores = availableParallelism()
-  if (cores < 4) return 0
-  const idle = Math.floor(cores - loadavg()[0]! + 0.5)
-  const threads = Math.min(idle - 1, 4, Math.floor(connectors / 12))
-  return threads >= 2 ? threads : 0
+  return Math.max(0, Math.min(availableParallelism() - 1, 3, Math.floor(connectors / 12)))
+}
+
+/** Loads and checks one connector folder. Never throws: a folder that cannot be read becomes an error reply. */
+export async function runJob(job: ValidationJob, index: number, cwd: string): Promise<WorkerReply> {
+  try {
+    const connector = await loadConnector(job.dir)
+    const findings = checkConnector(connector, {profile: job.profile, levels: new Map(job.levels), ruleOptions: new Map(job.options), cwd})
+    return {index, result: {path: displayPath(connector.dir, cwd), name: connector.folderName, profile: job.profile, findings, summary: count(findings)}}
+  } catch (error) {
+    return {
+      index,
+      error: isCcError(error)
+        ? {message: error.message, code: error.code, exitCode: error.exitCode, suggestions: error.suggestions}
+        : {message: error instanceof Error ? (error.stack ?? error.message) : String(error), code: 'INTERNAL', exitCode: 1, suggestions: []},
+    }
+  }
+}
+
+export function count(findings: readonly Finding[]): Counts {
+  const counts = {errors: 0, warnings: 0, infos: 0}
+  for (const f of findings) {
+    if (f.severity === 'error') counts.errors++
+    else if (f.severity === 'warning') counts.warnings++
+    else counts.infos++
+  }
+  return counts
 }
 
 /**
- * Validates connector folders on worker threads (each loads and checks whole folders), keeping two folders in
- * flight per worker so that file reads overlap with checking. Results come back in the order of `dirs`.
+ * Validates connector folders on this thread and `threads` worker threads together. Every thread takes the next
+ * folder from one shared counter (Atomics), so a thread that drew large connectors simply takes fewer, and no
+ * thread waits for another to hand it work. Results come back in the order of `dirs`.
  */
 export async function validateInWorkers(
   dirs: readonly string[],
@@ -54,47 +88,66 @@ export async function validateInWorkers(
   options: {signal?: AbortSignal; onResult?: (done: number) => void} = {},
 ): Promise<ConnectorValidation[]> {
   const {Worker} = await import('node:worker_threads')
+  const jobs: ValidationJob[] = dirs.map((dir) => {
+    const settings = settingsOf(dir)
+    return {dir, profile: settings.profile, levels: [...settings.levels], options: [...settings.options]}
+  })
+  const next = new Int32Array(new SharedArrayBuffer(4))
   const results: ConnectorValidation[] = new Array(dirs.length)
   const workers: Worker[] = []
-  let next = 0
   let done = 0
+  let failure: unknown
+  // Stops every thread from taking another folder; the first failure is the one reported.
+  const stop = (error: unknown): void => {
+    failure ??= error
+    Atomics.store(next, 0, jobs.length)
+  }
+  const accept = (reply: WorkerReply): void => {
+    if ('finished' in reply) return
+    if ('error' in reply) {
+      const {message, code, exitCode, suggestions} = reply.error
+      stop(new CcError(message, {code, exitCode, suggestions}))
+      return
+    }
+    results[reply.index] = reply.result
+    done++
+    options.onResult?.(done)
+  }
+  const onAbort = (): void => stop(new InterruptedError())
+  options.signal?.addEventListener('abort', onAbort, {once: true})
+
   try {
-    await new Promise<void>((resolve, reject) => {
-      const fail = (error: unknown): void => reject(error)
-      const send = (worker: Worker): void => {
-        if (next >= dirs.length) return
-        const index = next++
-        const dir = dirs[index]!
-        const settings = settingsOf(dir)
-        const job: WorkerJob = {index, dir, cwd, profile: settings.profile, levels: [...settings.levels], options: [...settings.options]}
-        worker.postMessage(job)
-      }
-      const onAbort = (): void => reject(new InterruptedError())
-      options.signal?.addEventListener('abort', onAbort, {once: true})
-      for (let i = 0; i < threads; i++) {
-        const worker = new Worker(workerFile)
-        workers.push(worker)
-        worker.on('error', fail)
-        worker.on('message', (reply: WorkerReply) => {
-          if (reply.error) {
-            const {message, code, exitCode, suggestions} = reply.error
-            fail(new CcError(message, {code, exitCode, suggestions}))
-            return
-          }
-          results[reply.index] = reply.result!
-          done++
-          options.onResult?.(done)
-          if (done === dirs.length) {
-            options.signal?.removeEventListener('abort', onAbort)
+    const finished: Array<Promise<void>> = []
+    for (let i = 0; i < threads; i++) {
+      const input: WorkerInput = {jobs, cwd, next}
+      const worker = new Worker(workerFile, {workerData: input})
+      workers.push(worker)
+      finished.push(
+        new Promise<void>((resolve) => {
+          worker.on('message', (reply: WorkerReply) => {
+            accept(reply)
+            if ('finished' in reply) resolve()
+          })
+          worker.on('error', (error) => {
+            stop(error)
             resolve()
-          } else send(worker)
-        })
-        send(worker)
-        send(worker)
-      }
-    })
+          })
+          worker.on('exit', () => resolve())
+        }),
+      )
+    }
+    // This thread works through the same queue, giving the workers' messages a turn after each folder.
+    for (;;) {
+      const index = Atomics.add(next, 0, 1)
+      if (index >= jobs.length) break
+      accept(await runJob(jobs[index]!, index, cwd))
+      await new Promise<void>((resolve) => setImmediate(resolve))
+    }
+    await Promise.all(finished)
   } finally {
+    options.signal?.removeEventListener('abort', onAbort)
     await Promise.all(workers.map((w) => w.terminate()))
   }
+  if (failure !== undefined) throw failure
   return results
 }

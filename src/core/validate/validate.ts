@@ -7,7 +7,7 @@ import {loadProjectFile} from '../project/project-file.js'
 import {readValidationSettings, settingsFor, type ValidationSettings} from './config.js'
 import {resolveConnectorPaths} from './discover.js'
 import {checkConnector} from './engine.js'
-import {validateInWorkers, workerCount} from './parallel.js'
+import {count, validateInWorkers, workerCount} from './parallel.js'
 import type {Finding, Profile} from './types.js'
 
 export interface ValidateOptions {
@@ -17,7 +17,7 @@ export interface ValidateOptions {
   profile?: Profile
   /** Fail (passed: false) when there are more warnings than this; overrides cc.yaml's `validation.maxWarnings`. */
   maxWarnings?: number
-  /** Worker threads (0: this thread). Default: one per core for large runs, none for a few connectors. */
+  /** Worker threads that validate beside this one (0: this thread alone). Default: one per further core for large runs. */
   threads?: number
 }
 
@@ -92,7 +92,7 @@ export async function validateConnectors(options: ValidateOptions, ctx: CoreCont
   return {profile, connectors, summary: {...summary, ...(maxWarnings === undefined ? {} : {maxWarnings}), passed}}
 }
 
-/** CC_VALIDATE_THREADS: worker threads for a run (0: this thread), instead of what the machine suggests. */
+/** CC_VALIDATE_THREADS: worker threads beside this one (0: this thread alone), instead of what the machine suggests. */
 function threadsFromEnv(env: NodeJS.ProcessEnv): number | undefined {
   const raw = env.CC_VALIDATE_THREADS
   if (raw === undefined || raw.trim() === '') return undefined
@@ -109,14 +109,4 @@ export function validateLoaded(connector: Connector, settings: ValidationSetting
   const profile = forced ?? own.profile ?? fallback
   const findings = checkConnector(connector, {profile, levels: own.levels, ruleOptions: own.options, cwd})
   return {path: displayPath(connector.dir, cwd), name: connector.folderName, profile, findings, summary: count(findings)}
-}
-
-export function count(findings: readonly Finding[]): Counts {
-  const counts = {errors: 0, warnings: 0, infos: 0}
-  for (const f of findings) {
-    if (f.severity === 'error') counts.errors++
-    else if (f.severity === 'warning') counts.warnings++
-    else counts.infos++
-  }
-  return counts
 }
