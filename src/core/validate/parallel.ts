@@ -30,7 +30,7 @@ export interface WorkerInput {
 
 export type WorkerReply =
   | {index: number; result: ConnectorValidation}
-  | {index: number; error: {message: string; code: string; exitCode: ExitCodeValue; suggestions: string[]}}
+  | {index: number; error: {message: string; code: string; exitCode: ExitCodeValue; suggestions: string[]; stack?: string}}
   | {finished: true}
 
 /** The compiled worker; the copy of cc that runs from its sources (tests) has none and validates in one thread. */
@@ -60,7 +60,7 @@ export async function runJob(job: ValidationJob, index: number, cwd: string): Pr
       index,
       error: isCcError(error)
         ? {message: error.message, code: error.code, exitCode: error.exitCode, suggestions: error.suggestions}
-        : {message: error instanceof Error ? (error.stack ?? error.message) : String(error), code: 'INTERNAL', exitCode: 1, suggestions: []},
+        : {message: error instanceof Error ? error.message : String(error), code: 'INTERNAL', exitCode: 1, suggestions: [], ...(error instanceof Error && error.stack ? {stack: error.stack} : {})},
     }
   }
 }
@@ -105,8 +105,13 @@ export async function validateInWorkers(
   const accept = (reply: WorkerReply): void => {
     if ('finished' in reply) return
     if ('error' in reply) {
-      const {message, code, exitCode, suggestions} = reply.error
-      stop(new CcError(message, {code, exitCode, suggestions}))
+      const {message, code, exitCode, suggestions, stack} = reply.error
+      if (code === 'INTERNAL') {
+        // A bug, not a finding: rebuilt as a plain error, so that it is reported as one (stack only with DEBUG=cc).
+        const bug = new Error(message)
+        if (stack) bug.stack = stack
+        stop(bug)
+      } else stop(new CcError(message, {code, exitCode, suggestions}))
       return
     }
     results[reply.index] = reply.result

@@ -40,6 +40,17 @@ describe('validateInWorkers (this thread and worker threads share one queue)', (
     expect((error as CcError).message).toContain('no-such-connector-folder')
   }, 60_000)
 
+  it('reports a bug in any thread as a plain error, with the stack kept out of the message', async () => {
+    // Settings that cannot become a Map make checking throw a TypeError wherever the folder is taken.
+    const broken = () => ({profile: 'base' as const, levels: [1] as never, options: new Map()})
+    const error = await validateInWorkers(dirs.slice(0, 30), broken, cwd, 1).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(Error)
+    expect(error).not.toBeInstanceOf(CcError)
+    expect((error as Error).message).toMatch(/not an entry object/)
+    expect((error as Error).message).not.toContain('\n')
+    expect((error as Error).stack).toContain('runJob')
+  }, 60_000)
+
   it('ends with INTERRUPTED when the run is cancelled', async () => {
     const controller = new AbortController()
     const run = validateInWorkers(dirs, settingsOf, cwd, 1, {signal: controller.signal, onResult: (done) => done === 5 && controller.abort()})
