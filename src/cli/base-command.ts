@@ -140,6 +140,16 @@ export function normalizeError(error: unknown, commandId: string): CcError {
   if ((error as Error)?.name === 'AbortError') {
     return new CcError('Interrupted.', {code: 'INTERRUPTED', exitCode: ExitCode.interrupted})
   }
+  // JSON.parse accepts nesting far deeper than what copies or serialises it afterwards: not a bug in cc, but an
+  // input it cannot carry. The validator says where (json/depth); this is the answer for every other command.
+  if (error instanceof RangeError && /call stack/i.test(error.message)) {
+    return new CcError('A JSON document is nested too deeply to be processed.', {
+      code: 'JSON_TOO_DEEP',
+      exitCode: ExitCode.failed,
+      cause: error,
+      suggestions: ['cc validate <connector> shows where (rule json/depth); flatten that part of the file'],
+    })
+  }
   const err = error instanceof Error ? error : new Error(String(error))
   const internal = new CcError(err.message || String(error), {code: 'INTERNAL', exitCode: ExitCode.failed, cause: err})
   internal.name = err.name || 'Error'

@@ -9,7 +9,7 @@ class Probe extends BaseCommand<{echoed: string}> {
   static override id = 'probe'
   static override flags = {
     say: Flags.string({required: true}),
-    fail: Flags.string({options: ['cc', 'usage', 'bug', 'findings']}),
+    fail: Flags.string({options: ['cc', 'usage', 'bug', 'findings', 'deep']}),
   }
 
   async run(): Promise<{echoed: string}> {
@@ -17,6 +17,10 @@ class Probe extends BaseCommand<{echoed: string}> {
     if (flags.fail === 'cc') throw new CcError('The connector folder is missing.', {code: 'CONNECTOR_NOT_FOUND', suggestions: ['cc scaffold my-connector'], file: 'x/apiProperties.json', line: 3, column: 7})
     if (flags.fail === 'usage') throw new UsageError('Pick one of --a or --b.')
     if (flags.fail === 'bug') throw new TypeError("Cannot read properties of undefined (reading 'x')")
+    if (flags.fail === 'deep') {
+      // What copying a document nested 200,000 levels deep does (JSON.parse itself accepts it).
+      structuredClone(JSON.parse('['.repeat(200_000) + ']'.repeat(200_000)))
+    }
     this.warn('heads up')
     if (flags.fail === 'findings') this.setExitCode(3)
     if (!this.jsonEnabled()) this.log(`said ${flags.say}`)
@@ -87,5 +91,15 @@ describe('BaseCommand', () => {
     const loud = await runCommand(Probe, ['--say', 'x', '--fail', 'bug'], {DEBUG: 'cc'})
     expect(loud.stderr).toMatch(/TypeError: Cannot read properties/)
     expect(loud.stderr).toMatch(/base-command\.test\.ts/)
+  })
+
+  it('reports a document too deeply nested to copy as JSON_TOO_DEEP with the way to find it, not as a bug', async () => {
+    const out = await runCommand(Probe, ['--say', 'x', '--fail', 'deep'], {DEBUG: undefined})
+    expect(out.exitCode).toBe(1)
+    expect(out.stderr).toContain('Error (JSON_TOO_DEEP): A JSON document is nested too deeply to be processed.')
+    expect(out.stderr).toContain('json/depth')
+    expect(out.stderr).not.toContain('bug in cc')
+    const json = await runCommand(Probe, ['--say', 'x', '--fail', 'deep', '--json'])
+    expect(json.json).toMatchObject({status: 1, code: 'JSON_TOO_DEEP'})
   })
 })

@@ -1,6 +1,6 @@
 import {locateAll, OffsetIndex, type Span} from './offsets.js'
 import {formatPointer, parsePointer, type PointerSegment} from './pointer.js'
-import {countKeysInValue, countKeyTokens, type JsonNode, scanJson} from './scanner.js'
+import {countKeysInValue, countKeyTokens, type JsonNode, measureIteratively, scanJson} from './scanner.js'
 
 export type {Span} from './offsets.js'
 
@@ -33,6 +33,8 @@ export interface JsonDocument {
   readonly strict: boolean
   /** Syntax errors and duplicate keys, in text order. */
   readonly problems: JsonProblem[]
+  /** How many objects and arrays deep the value nests (0 for a scalar, 1 for a flat object). */
+  depth(): number
   /** Position of an offset. */
   position(offset: number): Position
   /**
@@ -93,9 +95,15 @@ export function parseJsonDocument(input: string, options: ParseJsonOptions = {})
     if (duplicates) for (const d of scan.duplicates) problems.push(duplicateProblem(d, lines))
   }
 
-  if (strict && duplicates && value !== null && typeof value === 'object' && countKeyTokens(text) !== countKeysInValue(value)) {
-    const scan = scanJson(text)
-    for (const d of scan.duplicates) problems.push(duplicateProblem(d, lines))
+  // How deeply the value nests: known from the duplicate-key count when it runs, else measured when first asked.
+  let depth: number | undefined
+  if (strict && duplicates && value !== null && typeof value === 'object') {
+    const counted = countKeysInValue(value)
+    depth = counted.depth
+    if (countKeyTokens(text) !== counted.keys) {
+      const scan = scanJson(text)
+      for (const d of scan.duplicates) problems.push(duplicateProblem(d, lines))
+    }
   }
   problems.sort((a, b) => a.offset - b.offset)
 
@@ -113,6 +121,9 @@ export function parseJsonDocument(input: string, options: ParseJsonOptions = {})
     value,
     strict,
     problems,
+    depth() {
+      return (depth ??= measureIteratively(value).depth)
+    },
     position: (offset) => lines.position(offset),
     span(pointer) {
       const found = find(pointer)

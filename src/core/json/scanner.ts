@@ -431,18 +431,71 @@ export function countKeyTokens(text: string): number {
   }
 }
 
-/** Counts the keys of every object in a parsed JSON value. */
-export function countKeysInValue(value: unknown): number {
+/** Counts the keys of every object in a parsed JSON value, and how deeply its objects and arrays nest. */
+export function countKeysInValue(value: unknown): {keys: number; depth: number} {
+  deepest = 0
+  const keys = countKeysBelow(value, 1)
+  return {keys, depth: deepest}
+}
+
+/** Nesting below which counting recurses (fast); deeper values are counted with an explicit stack instead. */
+const recursionLimit = 1000
+let deepest = 0
+
+function countKeysBelow(value: unknown, depth: number): number {
   if (value === null || typeof value !== 'object') return 0
+  if (depth > recursionLimit) {
+    const below = measureIteratively(value)
+    if (depth - 1 + below.depth > deepest) deepest = depth - 1 + below.depth
+    return below.keys
+  }
+  if (depth > deepest) deepest = depth
   let count = 0
   if (Array.isArray(value)) {
-    for (const item of value) if (item !== null && typeof item === 'object') count += countKeysInValue(item)
+    for (const item of value) if (item !== null && typeof item === 'object') count += countKeysBelow(item, depth + 1)
     return count
   }
   for (const key in value) {
     count++
     const item = (value as Record<string, unknown>)[key]
-    if (item !== null && typeof item === 'object') count += countKeysInValue(item)
+    if (item !== null && typeof item === 'object') count += countKeysBelow(item, depth + 1)
   }
   return count
+}
+
+/** The same figures for any depth (JSON.parse accepts nesting far deeper than the call stack allows). */
+export function measureIteratively(value: unknown): {keys: number; depth: number} {
+  if (value === null || typeof value !== 'object') return {keys: 0, depth: 0}
+  let keys = 0
+  let depth = 0
+  const stack: Array<{value: object; depth: number}> = [{value, depth: 1}]
+  while (stack.length > 0) {
+    const current = stack.pop()!
+    if (current.depth > depth) depth = current.depth
+    if (Array.isArray(current.value)) {
+      for (const item of current.value) if (item !== null && typeof item === 'object') stack.push({value: item, depth: current.depth + 1})
+      continue
+    }
+    for (const key in current.value) {
+      keys++
+      const item = (current.value as Record<string, unknown>)[key]
+      if (item !== null && typeof item === 'object') stack.push({value: item, depth: current.depth + 1})
+    }
+  }
+  return {keys, depth}
+}
+
+/** JSON pointer segments to the first object or array nested deeper than `max` levels, or undefined. */
+export function pathDeeperThan(value: unknown, max: number): Array<string | number> | undefined {
+  const stack: Array<{value: unknown; path: Array<string | number>}> = [{value, path: []}]
+  while (stack.length > 0) {
+    const {value: current, path} = stack.pop()!
+    if (current === null || typeof current !== 'object') continue
+    if (path.length >= max) return path
+    const children: Array<{value: unknown; path: Array<string | number>}> = []
+    if (Array.isArray(current)) current.forEach((item, i) => children.push({value: item, path: [...path, i]}))
+    else for (const key in current) children.push({value: (current as Record<string, unknown>)[key], path: [...path, key]})
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!)
+  }
+  return undefined
 }

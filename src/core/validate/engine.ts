@@ -6,6 +6,7 @@ import {LineIndex} from '../json/document.js'
 import {formatPointer} from '../json/pointer.js'
 import {isObj, SwaggerModel} from './model.js'
 import {defaultLevel, type RuleContext} from './rule.js'
+import {reportTooDeep} from './rules/files.js'
 import {families} from './rules/index.js'
 import type {Finding, Profile, ReportExtra, ReportTarget, RuleLevel, RuleMeta, Severity} from './types.js'
 
@@ -63,8 +64,21 @@ export function checkConnector(connector: Connector, options: CheckOptions): Fin
       pending.push({rule, severity, target, message, extra})
     },
   }
-  for (const family of families) family.check(ctx)
+  for (const family of families) {
+    try {
+      family.check(ctx)
+    } catch (error) {
+      // JSON.parse accepts nesting far deeper than the call stack: a family that recursed too deep is skipped
+      // and said to be, instead of the whole run failing. Any other error is a bug and goes up.
+      if (!isStackOverflow(error)) throw error
+      reportTooDeep(ctx, family.name)
+    }
+  }
   return locate(connector, pending, options.cwd)
+}
+
+function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message)
 }
 
 /** Turns pending reports into findings: file paths, JSON pointers and line:column (computed only now). */

@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {parseJsonDocument} from '../../../src/core/json/document.js'
+import {countKeysInValue, measureIteratively, pathDeeperThan} from '../../../src/core/json/scanner.js'
 import {formatPointer, getAtPointer, parsePointer} from '../../../src/core/json/pointer.js'
 
 describe('parseJsonDocument', () => {
@@ -171,5 +172,41 @@ describe('LineIndex.positions', () => {
       const single = new LineIndex(text)
       expect(batch).toEqual(offsets.map((o) => single.position(o)))
     }
+  })
+})
+
+describe('nesting depth', () => {
+  const deepArrays = (n: number) => '['.repeat(n) + ']'.repeat(n)
+
+  it('is measured with the duplicate-key count, for documents deeper than the call stack too', () => {
+    expect(parseJsonDocument('{"a": {"b": [1, {"c": 2}]}, "d": 3}').depth()).toBe(4)
+    expect(parseJsonDocument('"text"').depth()).toBe(0)
+    expect(parseJsonDocument('{}').depth()).toBe(1)
+    const deep = parseJsonDocument(`{"x": ${deepArrays(200_000)}, "y": {"z": 1}}`)
+    expect(deep.depth()).toBe(200_001)
+    expect(deep.problems).toEqual([])
+  })
+
+  it('counts keys at any depth, so a duplicate deep down is still found', () => {
+    const text = '{"a": '.repeat(5000) + '{"k": 1, "k": 2}' + '}'.repeat(5000)
+    expect(countKeysInValue(JSON.parse(text))).toEqual({keys: 5001, depth: 5001})
+    expect(measureIteratively(JSON.parse(text))).toEqual({keys: 5001, depth: 5001})
+    const doc = parseJsonDocument(text)
+    expect(doc.problems.map((p) => p.code)).toEqual(['json-duplicate-key'])
+    expect(doc.problems[0]!.column).toBe(6 * 5000 + 10)
+  })
+
+  it('is measured when asked for text JSON.parse rejects (tolerant value)', () => {
+    const doc = parseJsonDocument(`{"x": ${deepArrays(3000)},}`)
+    expect(doc.strict).toBe(false)
+    expect(doc.depth()).toBe(3001)
+  })
+
+  it('leads to the first container deeper than a threshold', () => {
+    const value = {a: 1, b: [[{c: [[]]}]], d: {e: {}}}
+    expect(pathDeeperThan(value, 3)).toEqual(['b', 0, 0])
+    expect(pathDeeperThan(value, 5)).toEqual(['b', 0, 0, 'c', 0])
+    expect(pathDeeperThan(value, 6)).toBeUndefined()
+    expect(pathDeeperThan(JSON.parse(deepArrays(100_000)), 64)).toHaveLength(64)
   })
 })

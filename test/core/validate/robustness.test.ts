@@ -65,3 +65,34 @@ describe('the rules on malformed input', () => {
     }
   })
 })
+
+describe('the rules on documents nested deeper than the call stack', () => {
+  it('skip only the family that cannot go that deep, say so, and check the rest', () => {
+    const {swagger, properties} = connectorWith((s) => {
+      s.paths['/items'].post.operationId = 'Create Item'
+    }) as {swagger: any; properties: any}
+    const text = JSON.stringify(swagger).replace('"definitions":{', `"definitions":{"Deep":{"type":"object","default":${'['.repeat(100_000)}${']'.repeat(100_000)}},`)
+    const doc = parseJsonDocument(text)
+    const connector = inMemory(swagger, properties)
+    connector.apiDefinition = {...connector.apiDefinition!, doc, value: doc.value as any}
+    const findings = checkConnector(connector, {profile: 'base', cwd: '/x'})
+    const skipped = findings.filter((f) => f.ruleId === 'json/depth' && f.pointer === '')
+    expect(skipped.map((f) => [f.severity, f.message])).toEqual([['error', "the file nests too deeply (100003 levels) for cc's schemas rules, which were skipped"]])
+    const deep = findings.find((f) => f.ruleId === 'json/depth' && f.pointer !== '')
+    expect(deep?.pointer).toBe(`/definitions/Deep/default${'/0'.repeat(61)}`)
+    expect(deep?.severity).toBe('error')
+    // The other families ran.
+    expect(findings.some((f) => f.ruleId === 'operation/id-chars')).toBe(true)
+  })
+
+  it('measure schema sizes up to 1000 levels and report deeper ones as lower bounds', () => {
+    const {swagger, properties} = connectorWith() as {swagger: any; properties: any}
+    let schema: any = {type: 'string'}
+    for (let i = 0; i < 1500; i++) schema = {type: 'array', items: schema}
+    swagger.paths['/items'].post.responses['201'].schema = schema
+    const findings = checkConnector(inMemory(swagger, properties), {profile: 'base', cwd: '/x'})
+    const depth = findings.find((f) => f.ruleId === 'limits/schema-depth')
+    expect(depth?.message).toBe('this schema is nested at least 1001 levels deep (references followed); the threshold is 32')
+    expect(findings.find((f) => f.ruleId === 'limits/schemas')?.message).toBe('this schema holds at least 1001 schemas with its references expanded; the limit is 512')
+  })
+})

@@ -1,5 +1,6 @@
 import type {LoadProblem} from '../../connector/types.js'
 import {parsePointer} from '../../json/pointer.js'
+import {pathDeeperThan} from '../../json/scanner.js'
 import {defineRules, type RuleContext, type RuleFamily} from '../rule.js'
 import type {RuleMeta} from '../types.js'
 
@@ -60,6 +61,14 @@ export const R = defineRules({
     description: 'No key twice in one object: JSON.parse (and the service) silently keep only the last one.',
     fix: 'Remove or rename one of the two keys; only the last is used.',
   },
+  depth: {
+    id: 'json/depth',
+    severity: 'warning',
+    description:
+      'No object or array in a JSON file is nested deeper than a threshold (64 levels, the default limit of .NET\'s JSON readers; the published connectors reach 28). Beyond 1000 levels it is an error: cc does not package or push such files, and skips the rules that would run out of stack.',
+    fix: 'Flatten the structure, or move deep examples out of the definition.',
+    options: {max: 64},
+  },
   bom: {
     id: 'json/bom',
     severity: 'info',
@@ -96,7 +105,44 @@ export const files: RuleFamily = {
       ctx.report(R.scriptName, {file: 'script'}, `the custom-code file is named ${connector.script.name}, not script.csx`)
     }
     if (!connector.readme) ctx.report(R.readme, {file: {name: 'readme.md'}}, 'the connector has no readme.md')
+    if (ctx.on(R.depth)) {
+      // Pointers longer than this are not located (that would take as deep a walk); 1000 levels say enough.
+      const max = Math.min(ctx.option<number>(R.depth, 'max'), 1000)
+      for (const [role, file] of [
+        ['apiDefinition', connector.apiDefinition],
+        ['apiProperties', connector.apiProperties],
+        ['settings', connector.settings],
+      ] as const) {
+        if (!file || file.doc.depth() <= max) continue
+        const path = pathDeeperThan(file.value, max) ?? []
+        const depth = file.doc.depth()
+        if (depth > carried) {
+          ctx.report(R.depth, {file: role, path, at: 'key'}, `values are nested ${depth} levels deep here: deeper than cc packages or pushes (${carried}); the threshold is ${max}`, {severity: 'error'})
+        } else ctx.report(R.depth, {file: role, path, at: 'key'}, `values are nested ${depth} levels deep here; the threshold is ${max}`)
+      }
+    }
   },
+}
+
+/** Deeper documents than this are an error: copying or serialising them (package, push) may exhaust the stack. */
+const carried = 1000
+
+/** Reports that a rule family stopped because the document nests deeper than the call stack allows. */
+export function reportTooDeep(ctx: RuleContext, family: string): void {
+  const {connector} = ctx
+  const files = [
+    ['apiDefinition', connector.apiDefinition],
+    ['apiProperties', connector.apiProperties],
+    ['settings', connector.settings],
+  ] as const
+  let deepest: (typeof files)[number] = files[0]
+  for (const entry of files) if ((entry[1]?.doc.depth() ?? 0) > (deepest[1]?.doc.depth() ?? 0)) deepest = entry
+  const [role, file] = deepest
+  const depth = file ? ` (${file.doc.depth()} levels)` : ''
+  ctx.report(R.depth, {file: role, path: []}, `the file nests too deeply${depth} for cc's ${family} rules, which were skipped`, {
+    severity: 'error',
+    fix: 'Flatten the structure; cc checks the rest of the connector.',
+  })
 }
 
 function reportLoadProblem(ctx: RuleContext, problem: LoadProblem): void {

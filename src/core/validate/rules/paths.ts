@@ -176,12 +176,18 @@ function checkTemplates(ctx: Parameters<RuleFamily['check']>[0], operations: rea
 interface SizeInfo {
   count: number
   depth: number
+  /** Nesting went deeper than checkSizes follows: count and depth are lower bounds. */
+  cut: boolean
 }
 
 function addSize(total: SizeInfo, size: SizeInfo): void {
   total.count += size.count
   if (size.depth > total.depth) total.depth = size.depth
+  if (size.cut) total.cut = true
 }
+
+/** How deep checkSizes follows nested schemas. */
+const deepestMeasured = 1000
 
 function checkSizes(ctx: Parameters<RuleFamily['check']>[0], model: SwaggerModel): void {
   const definitions = isObj(model.doc.definitions) ? model.doc.definitions : {}
@@ -189,10 +195,23 @@ function checkSizes(ctx: Parameters<RuleFamily['check']>[0], model: SwaggerModel
   const active = new Set<string>()
   // Runs over every schema reachable from every operation: sizes of inline schemas are summed in place, so only
   // the memo of definitions allocates.
-  const leaf: SizeInfo = {count: 1, depth: 1}
-  const none: SizeInfo = {count: 0, depth: 0}
+  const leaf: SizeInfo = {count: 1, depth: 1, cut: false}
+  const none: SizeInfo = {count: 0, depth: 0, cut: false}
+  // Nesting is followed this deep and no deeper (JSON.parse accepts far deeper documents than the call stack
+  // would); sizes of anything that deep are reported as lower bounds.
+  const cut: SizeInfo = {count: 1, depth: 1, cut: true}
+  let level = 0
   const measure = (schema: unknown): SizeInfo => {
     if (!isObj(schema)) return none
+    if (level >= deepestMeasured) return cut
+    level++
+    try {
+      return measureObject(schema)
+    } finally {
+      level--
+    }
+  }
+  const measureObject = (schema: Obj): SizeInfo => {
     const ref = schema.$ref
     if (typeof ref === 'string') {
       const name = definitionName(ref)
@@ -206,7 +225,7 @@ function checkSizes(ctx: Parameters<RuleFamily['check']>[0], model: SwaggerModel
       }
       return size
     }
-    const total: SizeInfo = {count: 1, depth: 0}
+    const total: SizeInfo = {count: 1, depth: 0, cut: false}
     const properties = schema.properties
     if (isObj(properties)) for (const key in properties) addSize(total, measure(properties[key]))
     const items = schema.items
@@ -233,11 +252,12 @@ function checkSizes(ctx: Parameters<RuleFamily['check']>[0], model: SwaggerModel
     for (const root of roots) {
       const size = measure(root.schema)
       total += size.count
+      const atLeast = size.cut ? 'at least ' : ''
       if (size.count > bodyMax) {
-        ctx.report(R.schemas, {file: 'apiDefinition', path: root.path}, `this schema holds ${size.count} schemas with its references expanded; the limit is ${bodyMax}`)
+        ctx.report(R.schemas, {file: 'apiDefinition', path: root.path}, `this schema holds ${atLeast}${size.count} schemas with its references expanded; the limit is ${bodyMax}`)
       }
       if (size.depth > depthMax) {
-        ctx.report(R.depth, {file: 'apiDefinition', path: root.path}, `this schema is nested ${size.depth} levels deep (references followed); the threshold is ${depthMax}`)
+        ctx.report(R.depth, {file: 'apiDefinition', path: root.path}, `this schema is nested ${atLeast}${size.depth} levels deep (references followed); the threshold is ${depthMax}`)
       }
     }
     if (total > operationMax) {
