@@ -48,13 +48,13 @@ export function timeCommand(command, args, options = {}) {
 }
 
 /**
- * Times several commands in turns (a, b, a, b, …; one warm-up round first) and returns for each the median
- * wall time in ms and the peak RSS in MB. For a ratio between two commands: both see the same machine
+ * Times several commands in turns (a, b, a, b, …; one warm-up round first unless `warmup` is false) and
+ * returns for each the median wall time in ms and the peak RSS in MB. For a ratio between two commands: both see the same machine
  * conditions, where timing one after the other lets a slow spell of a shared VM fall on one side only.
  */
-export function timeInterleaved(commands, {runs = 5} = {}) {
+export function timeInterleaved(commands, {runs = 5, warmup = true} = {}) {
   const results = commands.map(() => ({times: [], maxRssMb: 0}))
-  for (let i = 0; i <= runs; i++) {
+  for (let i = warmup ? 0 : 1; i <= runs; i++) {
     commands.forEach(({command, args, ...options}, k) => {
       const {ms, rssMb} = runOnce(command, args, options)
       results[k].maxRssMb = Math.max(results[k].maxRssMb, rssMb)
