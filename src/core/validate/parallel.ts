@@ -129,15 +129,24 @@ export async function validateInWorkers(
       workers.push(worker)
       finished.push(
         new Promise<void>((resolve) => {
+          let ended = false
           worker.on('message', (reply: WorkerReply) => {
             accept(reply)
-            if ('finished' in reply) resolve()
+            if ('finished' in reply) {
+              ended = true
+              resolve()
+            }
           })
           worker.on('error', (error) => {
+            ended = true
             stop(error)
             resolve()
           })
-          worker.on('exit', () => resolve())
+          // A worker that ends without saying it finished (killed, out of memory) fails the run.
+          worker.on('exit', (code) => {
+            if (!ended) stop(new Error(`a validation thread stopped (exit code ${code}) before the queue was empty`))
+            resolve()
+          })
         }),
       )
     }
@@ -153,6 +162,7 @@ export async function validateInWorkers(
     options.signal?.removeEventListener('abort', onAbort)
     await Promise.all(workers.map((w) => w.terminate()))
   }
+  if (failure === undefined && done < jobs.length) failure = new Error(`validation threads stopped after ${done} of ${jobs.length} folders`)
   if (failure !== undefined) throw failure
   return results
 }
