@@ -40,6 +40,8 @@ describe('BaseCommand', () => {
     const out = await runCommand(Probe, ['--say', 'hi', '--json'])
     expect(out.exitCode).toBe(0)
     expect(out.json).toEqual({status: 0, result: {echoed: 'hi'}, warnings: ['heads up']})
+    // Two-space indented, as oclif prints it without a colour theme (cc writes it without oclif's tokenizer).
+    expect(out.stdout).toBe(JSON.stringify({status: 0, result: {echoed: 'hi'}, warnings: ['heads up']}, null, 2) + '\n')
     expect(out.stderr).toBe('')
   })
 
