@@ -157,3 +157,22 @@ describe('start-up cost of scaffold and package', () => {
     }
   })
 })
+
+describe('bin/dev.js, the development entry', () => {
+  it('takes every command of the manifest from the TypeScript sources', async () => {
+    // @ts-expect-error plain JavaScript module without types
+    const {COMMANDS} = (await import('../../bin/dev-commands.js')) as {COMMANDS: Record<string, unknown>}
+    const manifest = JSON.parse(readFileSync(join(repo, 'oclif.manifest.json'), 'utf8')) as {commands: Record<string, unknown>}
+    expect(Object.keys(COMMANDS).sort()).toEqual(Object.keys(manifest.commands).sort())
+    expect(COMMANDS.validate).toBe((await import('../../src/commands/validate.js')).default)
+    expect(COMMANDS['entra:app:create']).toBe((await import('../../src/commands/entra/app/create.js')).default)
+  })
+
+  it('runs a command through tsx with the same result as the built CLI', async () => {
+    const dir = join(tempDir('dev-entry-'), 'c')
+    cpSync(join(repo, 'connectors'), dir, {recursive: true})
+    const dev = execFileSync(process.execPath, ['--import', 'tsx', join(repo, 'bin', 'dev.js'), 'validate', dir, '--json'], {cwd: repo, encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}})
+    const built = await runCli(['validate', dir, '--json'], {cwd: repo})
+    expect(JSON.parse(dev)).toEqual(built.json)
+  }, 60_000)
+})
