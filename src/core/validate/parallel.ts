@@ -4,6 +4,7 @@ import {join} from 'node:path'
 import type {Worker} from 'node:worker_threads'
 
 import {loadConnector} from '../connector/load.js'
+import type {Connector} from '../connector/types.js'
 import {CcError, InterruptedError, isCcError} from '../errors.js'
 import type {ExitCodeValue} from '../exit-codes.js'
 import {displayPath} from '../fs/paths.js'
@@ -53,8 +54,7 @@ export function workerCount(connectors: number): number {
 export async function runJob(job: ValidationJob, index: number, cwd: string): Promise<WorkerReply> {
   try {
     const connector = await loadConnector(job.dir)
-    const findings = checkConnector(connector, {profile: job.profile, levels: new Map(job.levels), ruleOptions: new Map(job.options), cwd})
-    return {index, result: {path: displayPath(connector.dir, cwd), name: connector.folderName, profile: job.profile, findings, summary: count(findings)}}
+    return {index, result: checkLoaded(connector, job.profile, new Map(job.levels), new Map(job.options), cwd)}
   } catch (error) {
     return {
       index,
@@ -63,6 +63,18 @@ export async function runJob(job: ValidationJob, index: number, cwd: string): Pr
         : {message: error instanceof Error ? error.message : String(error), code: 'INTERNAL', exitCode: 1, suggestions: [], ...(error instanceof Error && error.stack ? {stack: error.stack} : {})},
     }
   }
+}
+
+/** Runs the rules over one loaded connector and returns its result as `cc validate` reports it. */
+export function checkLoaded(
+  connector: Connector,
+  profile: Profile,
+  levels: ReadonlyMap<string, RuleLevel>,
+  ruleOptions: ReadonlyMap<string, Record<string, unknown>>,
+  cwd: string,
+): ConnectorValidation {
+  const findings = checkConnector(connector, {profile, levels, ruleOptions, cwd})
+  return {path: displayPath(connector.dir, cwd), name: connector.folderName, profile, findings, summary: count(findings)}
 }
 
 export function count(findings: readonly Finding[]): Counts {

@@ -2,12 +2,10 @@ import {loadConnector} from '../connector/load.js'
 import type {Connector} from '../connector/types.js'
 import type {CoreContext} from '../context.js'
 import {throwIfAborted, UsageError} from '../errors.js'
-import {displayPath} from '../fs/paths.js'
 import {loadProjectFile} from '../project/project-file.js'
 import {readValidationSettings, settingsFor, type ValidationSettings} from './config.js'
 import {resolveConnectorPaths} from './discover.js'
-import {checkConnector} from './engine.js'
-import {count, validateInWorkers, workerCount} from './parallel.js'
+import {checkLoaded, validateInWorkers, workerCount} from './parallel.js'
 import type {Finding, Profile} from './types.js'
 
 export interface ValidateOptions {
@@ -107,6 +105,5 @@ function threadsFromEnv(env: NodeJS.ProcessEnv): number | undefined {
 export function validateLoaded(connector: Connector, settings: ValidationSettings, forced: Profile | undefined, fallback: Profile, cwd: string): ConnectorValidation {
   const own = settingsFor(settings, connector.dir)
   const profile = forced ?? own.profile ?? fallback
-  const findings = checkConnector(connector, {profile, levels: own.levels, ruleOptions: own.options, cwd})
-  return {path: displayPath(connector.dir, cwd), name: connector.folderName, profile, findings, summary: count(findings)}
+  return checkLoaded(connector, profile, own.levels, own.options, cwd)
 }

@@ -1,4 +1,4 @@
-import type {LoadProblem} from '../../connector/types.js'
+import type {Connector, LoadProblem} from '../../connector/types.js'
 import {parsePointer} from '../../json/pointer.js'
 import {pathDeeperThan} from '../../json/scanner.js'
 import {defineRules, type RuleContext, type RuleFamily} from '../rule.js'
@@ -108,14 +108,10 @@ export const files: RuleFamily = {
     if (ctx.on(R.depth)) {
       // Pointers longer than this are not located (that would take as deep a walk); 1000 levels say enough.
       const max = Math.min(ctx.option<number>(R.depth, 'max'), 1000)
-      for (const [role, file] of [
-        ['apiDefinition', connector.apiDefinition],
-        ['apiProperties', connector.apiProperties],
-        ['settings', connector.settings],
-      ] as const) {
-        if (!file || file.doc.depth() <= max) continue
+      for (const [role, file] of jsonFiles(connector)) {
+        const depth = file?.doc.depth() ?? 0
+        if (!file || depth <= max) continue
         const path = pathDeeperThan(file.value, max) ?? []
-        const depth = file.doc.depth()
         if (depth > carried) {
           ctx.report(R.depth, {file: role, path, at: 'key'}, `values are nested ${depth} levels deep here: deeper than cc packages or pushes (${carried}); the threshold is ${max}`, {severity: 'error'})
         } else ctx.report(R.depth, {file: role, path, at: 'key'}, `values are nested ${depth} levels deep here; the threshold is ${max}`)
@@ -124,17 +120,21 @@ export const files: RuleFamily = {
   },
 }
 
+/** The JSON files of a connector with the role each plays (absent ones undefined). */
+function jsonFiles(connector: Connector) {
+  return [
+    ['apiDefinition', connector.apiDefinition],
+    ['apiProperties', connector.apiProperties],
+    ['settings', connector.settings],
+  ] as const
+}
+
 /** Deeper documents than this are an error: copying or serialising them (package, push) may exhaust the stack. */
 const carried = 1000
 
 /** Reports that a rule family stopped because the document nests deeper than the call stack allows. */
 export function reportTooDeep(ctx: RuleContext, family: string): void {
-  const {connector} = ctx
-  const files = [
-    ['apiDefinition', connector.apiDefinition],
-    ['apiProperties', connector.apiProperties],
-    ['settings', connector.settings],
-  ] as const
+  const files = jsonFiles(ctx.connector)
   let deepest: (typeof files)[number] = files[0]
   for (const entry of files) if ((entry[1]?.doc.depth() ?? 0) > (deepest[1]?.doc.depth() ?? 0)) deepest = entry
   const [role, file] = deepest
