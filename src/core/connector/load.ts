@@ -10,6 +10,11 @@ import type {ApiProperties, Connector, ConnectorJsonFile, LoadProblem, PaconnSet
 export interface LoadConnectorOptions {
   /** Scan JSON files for duplicate keys (slower; on by default). */
   duplicates?: boolean
+  /**
+   * The folder's regular file names, when the caller has just listed it (validation's folder discovery): the
+   * folder is then not checked and listed a second time.
+   */
+  files?: readonly string[]
 }
 
 /**
@@ -20,25 +25,7 @@ export interface LoadConnectorOptions {
  */
 export async function loadConnector(dir: string, options: LoadConnectorOptions = {}): Promise<Connector> {
   const root = resolve(dir)
-  let names: string[]
-  try {
-    const info = statSync(root)
-    if (!info.isDirectory()) {
-      throw new CcError(`${dir} is a file, not a connector folder.`, {
-        code: 'CONNECTOR_NOT_A_FOLDER',
-        suggestions: ['Pass the folder that holds apiDefinition.swagger.json and apiProperties.json.'],
-      })
-    }
-    const entries = readdirSync(root, {withFileTypes: true})
-    names = entries.filter((e) => e.isFile()).map((e) => e.name)
-  } catch (error) {
-    if (error instanceof CcError) throw error
-    throw new CcError(`Connector folder not found: ${dir}`, {
-      code: 'CONNECTOR_NOT_FOUND',
-      cause: error,
-      suggestions: ['Check the path, or create a connector with `cc scaffold <name>`.'],
-    })
-  }
+  const names = options.files ? [...options.files] : listFiles(root, dir)
 
   const problems: LoadProblem[] = []
   const roles = assignFileRoles(names)
@@ -96,26 +83,67 @@ export async function loadConnector(dir: string, options: LoadConnectorOptions =
   }
 
   const iconName = fromSettings('icon') ?? roles.icon
-  if (iconName) connector.icon = {path: join(root, iconName), name: iconName, bytes: readFileSync(join(root, iconName))}
+  if (iconName) connector.icon = {path: join(root, iconName), name: iconName, bytes: readBytes(root, iconName, dir)}
 
   const scriptName = fromSettings('script') ?? roles.script
   if (scriptName) {
-    const bytes = readFileSync(join(root, scriptName))
+    const bytes = readBytes(root, scriptName, dir)
     const {text} = decode(bytes, scriptName, problems)
     connector.script = {path: join(root, scriptName), name: scriptName, text: stripBom(text)}
   }
 
   if (roles.readme) {
-    const bytes = readFileSync(join(root, roles.readme))
+    const bytes = readBytes(root, roles.readme, dir)
     connector.readme = {path: join(root, roles.readme), name: roles.readme, text: stripBom(decode(bytes, roles.readme, problems).text)}
   }
 
   return connector
 }
 
+/** The regular files of a connector folder; throws when the path is not a readable folder. */
+function listFiles(root: string, dir: string): string[] {
+  try {
+    const info = statSync(root)
+    if (!info.isDirectory()) {
+      throw new CcError(`${dir} is a file, not a connector folder.`, {
+        code: 'CONNECTOR_NOT_A_FOLDER',
+        suggestions: ['Pass the folder that holds apiDefinition.swagger.json and apiProperties.json.'],
+      })
+    }
+    return readdirSync(root, {withFileTypes: true})
+      .filter((e) => e.isFile())
+      .map((e) => e.name)
+  } catch (error) {
+    if (error instanceof CcError) throw error
+    throw new CcError(`Connector folder not found: ${dir}`, {
+      code: 'CONNECTOR_NOT_FOUND',
+      cause: error,
+      suggestions: ['Check the path, or create a connector with `cc scaffold <name>`.'],
+    })
+  }
+}
+
+/**
+ * A file of the connector folder. A file that was listed but cannot be read (removed since, no permission, a
+ * folder by that name) is the user's to fix, not a bug: it ends the load with FILE_UNREADABLE, naming the file.
+ */
+function readBytes(root: string, name: string, dir: string): Buffer {
+  try {
+    return readFileSync(join(root, name))
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message
+    throw new CcError(`Cannot read ${join(dir, name)} (${reason}).`, {
+      code: 'FILE_UNREADABLE',
+      file: join(root, name),
+      cause: error,
+      suggestions: ['Check that the file exists and is readable, then run the command again.'],
+    })
+  }
+}
+
 function readJsonFile<T>(root: string, name: string, problems: LoadProblem[], duplicates: boolean): ConnectorJsonFile<T> {
   const path = join(root, name)
-  const bytes = readFileSync(path)
+  const bytes = readBytes(root, name, root)
   const {text, invalidEncoding} = decode(bytes, name, problems)
   const doc = parseJsonDocument(text, {duplicates})
   if (doc.bom) {
@@ -146,7 +174,7 @@ function readJsonFile<T>(root: string, name: string, problems: LoadProblem[], du
 
 async function readYamlFile<T>(root: string, name: string, problems: LoadProblem[]): Promise<ConnectorJsonFile<T>> {
   const path = join(root, name)
-  const bytes = readFileSync(path)
+  const bytes = readBytes(root, name, root)
   const {text, invalidEncoding} = decode(bytes, name, problems)
   const {load} = await import('js-yaml')
   let value: unknown

@@ -13,25 +13,47 @@ export function isConnectorFolder(names: readonly string[]): boolean {
   return names.some((n) => connectorFile.test(n) || /\.swagger\.(json|ya?ml)$/i.test(n))
 }
 
+/** A connector folder found by discovery, with the names of its files as listed then. */
+export interface FoundConnector {
+  dir: string
+  /** The folder's regular files (what loadConnector would list), so that loading need not list it again. */
+  files: string[]
+}
+
+interface Entry {
+  name: string
+  dir: boolean
+  file: boolean
+}
+
 // Directory listings are read synchronously: walking a folder of hundreds of connectors one awaited readdir at a
 // time cost an event-loop round trip per folder (discovery of the corpus took about 100 ms, now about 50 ms).
-function entries(dir: string): Array<{name: string; dir: boolean}> {
+function entries(dir: string): Entry[] {
   const list = readdirSync(dir, {withFileTypes: true})
-  return list.map((e) => ({name: e.name, dir: e.isDirectory()}))
+  return list.map((e) => ({name: e.name, dir: e.isDirectory(), file: e.isFile()}))
+}
+
+function filesOf(list: readonly Entry[]): string[] {
+  return list.filter((e) => e.file).map((e) => e.name)
 }
 
 /** Connector folders at or below `dir` (a connector folder's own subfolders are not searched). */
 export async function findConnectorFolders(dir: string): Promise<string[]> {
-  const found: string[] = []
+  return (await findConnectors(dir)).map((c) => c.dir)
+}
+
+/** Connector folders at or below `dir`, each with its file names (a connector folder's subfolders are not searched). */
+export async function findConnectors(dir: string): Promise<FoundConnector[]> {
+  const found: FoundConnector[] = []
   const walk = async (current: string): Promise<void> => {
-    let list: Array<{name: string; dir: boolean}>
+    let list: Entry[]
     try {
       list = entries(current)
     } catch {
       return
     }
     if (isConnectorFolder(list.filter((e) => !e.dir).map((e) => e.name))) {
-      found.push(current)
+      found.push({dir: current, files: filesOf(list)})
       return
     }
     for (const entry of list.sort((a, b) => a.name.localeCompare(b.name))) {
@@ -48,8 +70,13 @@ export async function findConnectorFolders(dir: string): Promise<string[]> {
  * else ./connectors.
  */
 export async function resolveConnectorPaths(paths: readonly string[], cwd: string, project: ProjectFile | undefined): Promise<string[]> {
+  return (await resolveConnectors(paths, cwd, project)).map((c) => c.dir)
+}
+
+/** What resolveConnectorPaths finds, each folder with the file names read while looking (see FoundConnector). */
+export async function resolveConnectors(paths: readonly string[], cwd: string, project: ProjectFile | undefined): Promise<FoundConnector[]> {
   if (paths.length === 0) return defaultConnectors(cwd, project)
-  const dirs: string[] = []
+  const dirs: FoundConnector[] = []
   for (const path of paths) {
     const absolute = resolve(cwd, path)
     let info
@@ -60,13 +87,14 @@ export async function resolveConnectorPaths(paths: readonly string[], cwd: strin
     }
     if (info.isFile()) {
       const parent = dirname(absolute)
-      if (!isConnectorFolder(entries(parent).filter((e) => !e.dir).map((e) => e.name))) {
+      const list = entries(parent)
+      if (!isConnectorFolder(list.filter((e) => !e.dir).map((e) => e.name))) {
         throw new UsageError(`${path} is a file, and its folder is not a connector folder.`, {code: 'NOT_A_CONNECTOR', suggestions: ['Pass the folder that holds apiDefinition.swagger.json.']})
       }
-      dirs.push(parent)
+      dirs.push({dir: parent, files: filesOf(list)})
       continue
     }
-    const found = await findConnectorFolders(absolute)
+    const found = await findConnectors(absolute)
     if (found.length === 0) {
       throw new UsageError(`No connector folder in ${displayPath(absolute, cwd)} (a connector folder holds apiDefinition.swagger.json or apiProperties.json).`, {
         code: 'NO_CONNECTORS',
@@ -75,12 +103,15 @@ export async function resolveConnectorPaths(paths: readonly string[], cwd: strin
     }
     dirs.push(...found)
   }
-  return [...new Set(dirs)]
+  // A folder named twice (or found from two paths) is validated once.
+  const seen = new Set<string>()
+  return dirs.filter((c) => !seen.has(c.dir) && seen.add(c.dir))
 }
 
-async function defaultConnectors(cwd: string, project: ProjectFile | undefined): Promise<string[]> {
+async function defaultConnectors(cwd: string, project: ProjectFile | undefined): Promise<FoundConnector[]> {
   try {
-    if (isConnectorFolder(entries(cwd).filter((e) => !e.dir).map((e) => e.name))) return [cwd]
+    const list = entries(cwd)
+    if (isConnectorFolder(list.filter((e) => !e.dir).map((e) => e.name))) return [{dir: cwd, files: filesOf(list)}]
   } catch {
     // an unreadable cwd is reported below as "nothing found"
   }
@@ -92,7 +123,7 @@ async function defaultConnectors(cwd: string, project: ProjectFile | undefined):
     } catch {
       continue
     }
-    const found = await findConnectorFolders(candidate)
+    const found = await findConnectors(candidate)
     if (found.length > 0) return found
   }
   throw new CcError(`No connectors to validate: ${basename(cwd)} is not a connector folder and there is no connectors/ folder with any.`, {

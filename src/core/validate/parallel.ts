@@ -10,6 +10,7 @@ import type {ExitCodeValue} from '../exit-codes.js'
 import {displayPath} from '../fs/paths.js'
 import {packageRoot, runsCompiled} from '../fs/package-root.js'
 import type {ConnectorSettings} from './config.js'
+import type {FoundConnector} from './discover.js'
 import {checkConnector} from './engine.js'
 import type {Finding, Profile, RuleLevel} from './types.js'
 import type {ConnectorValidation, Counts} from './validate.js'
@@ -17,6 +18,8 @@ import type {ConnectorValidation, Counts} from './validate.js'
 /** One connector folder to validate, with the settings that apply to it (plain data: it is sent to workers). */
 export interface ValidationJob {
   dir: string
+  /** The folder's file names as discovery listed them (without: the folder is listed when loaded). */
+  files?: string[]
   profile: Profile
   levels: Array<[string, RuleLevel]>
   options: Array<[string, Record<string, unknown>]>
@@ -53,7 +56,7 @@ export function workerCount(connectors: number): number {
 /** Loads and checks one connector folder. Never throws: a folder that cannot be read becomes an error reply. */
 export async function runJob(job: ValidationJob, index: number, cwd: string): Promise<WorkerReply> {
   try {
-    const connector = await loadConnector(job.dir)
+    const connector = await loadConnector(job.dir, job.files ? {files: job.files} : {})
     return {index, result: checkLoaded(connector, job.profile, new Map(job.levels), new Map(job.options), cwd)}
   } catch (error) {
     return {
@@ -93,16 +96,16 @@ export function count(findings: readonly Finding[]): Counts {
  * thread waits for another to hand it work. Results come back in the order of `dirs`.
  */
 export async function validateInWorkers(
-  dirs: readonly string[],
+  dirs: ReadonlyArray<Pick<FoundConnector, 'dir'> & Partial<FoundConnector>>,
   settingsOf: (dir: string) => ConnectorSettings & {profile: Profile},
   cwd: string,
   threads: number,
   options: {signal?: AbortSignal; onResult?: (done: number) => void} = {},
 ): Promise<ConnectorValidation[]> {
   const {Worker} = await import('node:worker_threads')
-  const jobs: ValidationJob[] = dirs.map((dir) => {
+  const jobs: ValidationJob[] = dirs.map(({dir, files}) => {
     const settings = settingsOf(dir)
-    return {dir, profile: settings.profile, levels: [...settings.levels], options: [...settings.options]}
+    return {dir, ...(files ? {files} : {}), profile: settings.profile, levels: [...settings.levels], options: [...settings.options]}
   })
   const next = new Int32Array(new SharedArrayBuffer(4))
   const results: ConnectorValidation[] = new Array(dirs.length)

@@ -4,7 +4,7 @@ import type {CoreContext} from '../context.js'
 import {throwIfAborted, UsageError} from '../errors.js'
 import {loadProjectFile} from '../project/project-file.js'
 import {readValidationSettings, settingsFor, type ValidationSettings} from './config.js'
-import {resolveConnectorPaths} from './discover.js'
+import {resolveConnectors} from './discover.js'
 import {checkLoaded, validateInWorkers, workerCount} from './parallel.js'
 import type {Finding, Profile} from './types.js'
 
@@ -52,7 +52,7 @@ export interface ValidationResult {
 export async function validateConnectors(options: ValidateOptions, ctx: CoreContext): Promise<ValidationResult> {
   const project = await loadProjectFile(ctx.cwd)
   const settings = await readValidationSettings(project)
-  const dirs = await resolveConnectorPaths(options.paths ?? [], ctx.cwd, project)
+  const dirs = await resolveConnectors(options.paths ?? [], ctx.cwd, project)
   const profile = options.profile ?? settings.profile ?? 'base'
   const maxWarnings = options.maxWarnings ?? settings.maxWarnings
   if (dirs.length > 1) ctx.reporter.step(`Validating ${dirs.length} connectors`)
@@ -73,7 +73,7 @@ export async function validateConnectors(options: ValidateOptions, ctx: CoreCont
     // only keep more parsed documents alive through each young-generation GC (measured: 13% more scavenge time).
     for (let i = 0; i < dirs.length; i++) {
       throwIfAborted(ctx.signal)
-      const connector = await loadConnector(dirs[i]!)
+      const connector = await loadConnector(dirs[i]!.dir, {files: dirs[i]!.files})
       connectors.push(validateLoaded(connector, settings, options.profile, profile, ctx.cwd))
       if (dirs.length > 1) ctx.reporter.progress(i + 1, dirs.length, 'connectors')
     }

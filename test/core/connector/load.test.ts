@@ -94,6 +94,22 @@ describe('loadConnector', () => {
     await expect(loadConnector(join(tempDir(), 'nope'))).rejects.toMatchObject({code: 'CONNECTOR_NOT_FOUND'})
     await expect(loadConnector(join(folder({'a.txt': 'x'}), 'a.txt'))).rejects.toBeInstanceOf(CcError)
   })
+
+  it('takes the file names it is given instead of listing the folder, and names a listed file it cannot read', async () => {
+    const dir = folder({'apiDefinition.swagger.json': JSON.stringify(swagger), 'apiProperties.json': '{"properties": {}}', 'icon.png': 'not a png'})
+    const listed = await loadConnector(dir)
+    // Only the names given are used: the icon is not there for this load.
+    const given = await loadConnector(dir, {files: ['apiDefinition.swagger.json', 'apiProperties.json']})
+    expect(given.apiDefinition?.value).toEqual(listed.apiDefinition?.value)
+    expect(given.apiProperties?.value).toEqual(listed.apiProperties?.value)
+    expect(listed.icon?.name).toBe('icon.png')
+    expect(given.icon).toBeUndefined()
+    // A name that was listed but is gone by the time it is read.
+    const error = await loadConnector(dir, {files: ['apiDefinition.swagger.json', 'readme.md']}).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(CcError)
+    expect(error).toMatchObject({code: 'FILE_UNREADABLE', file: join(dir, 'readme.md')})
+    expect((error as CcError).message).toBe(`Cannot read ${join(dir, 'readme.md')} (ENOENT).`)
+  })
 })
 
 describe('writeConnector', () => {
