@@ -34,6 +34,11 @@ export interface OperationInfo {
   pathItem: Obj
   /** `['paths', pathKey, method]`. */
   path: PointerSegment[]
+  /**
+   * The members of `responses` ([code, response], in document order; empty when it is not an object), listed once:
+   * status-code keys are array indices to V8, which makes every Object.entries over them a slow path.
+   */
+  responses: ReadonlyArray<readonly [string, unknown]>
   operationId: string | undefined
   /** Path-item parameters overridden by operation parameters of the same name and `in` (Swagger 2.0 rule). */
   params: ParamInfo[]
@@ -127,7 +132,8 @@ export class SwaggerModel {
         const params = [...shared.filter((s) => !own.some((o) => o.name === s.name && o.in === s.in)), ...own]
         const operationId = typeof op.operationId === 'string' ? op.operationId : undefined
         const trigger = op['x-ms-trigger'] !== undefined
-        const info: OperationInfo = {pathKey, method, op, pathItem, path, operationId, params, trigger, webhook: false}
+        const responses = isObj(op.responses) ? Object.entries(op.responses) : []
+        const info: OperationInfo = {pathKey, method, op, pathItem, path, operationId, params, trigger, webhook: false, responses}
         info.webhook = trigger && params.some((p) => p.in === 'body' && hasNotificationUrl(this, p.param.schema, 0))
         this.operations.push(info)
         if (operationId !== undefined) {
@@ -227,9 +233,7 @@ export class SwaggerModel {
       if (Array.isArray(op.op.parameters)) {
         op.op.parameters.forEach((p, i) => isObj(p) && p.in === 'body' && walk(p.schema, [...op.path, 'parameters', i, 'schema'], 'input'))
       }
-      if (isObj(op.op.responses)) {
-        for (const [code, response] of Object.entries(op.op.responses)) if (isObj(response)) walk(response.schema, [...op.path, 'responses', code, 'schema'], 'output')
-      }
+      for (const [code, response] of op.responses) if (isObj(response)) walk(response.schema, [...op.path, 'responses', code, 'schema'], 'output')
     }
     this.schemaVisits = visits
     return visits

@@ -313,9 +313,8 @@ function staticFits(value: unknown, type: string): boolean {
 
 /** Checks that the paths of a dynamic list lead somewhere in the called operation's success response schema. */
 function responsePaths(ctx: RuleContext, model: SwaggerModel, called: OperationInfo, path: PointerSegment[], ext: Obj, keys: {items?: string; value?: string; title?: string}): void {
-  const responses = isObj(called.op.responses) ? called.op.responses : {}
-  const code = Object.keys(responses).find((c) => /^2\d\d$/.test(c))
-  const response = code ? model.deref(responses[code]) : undefined
+  const success = called.responses.find(([c]) => /^2\d\d$/.test(c))
+  const response = success ? model.deref(success[1]) : undefined
   let root = response ? model.deref(response.schema) : undefined
   if (!root) return
   let items: Obj | undefined = root

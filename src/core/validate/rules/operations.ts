@@ -231,7 +231,7 @@ function checkTexts(ctx: RuleContext, op: OperationInfo): void {
 function checkResponses(ctx: RuleContext, op: OperationInfo): void {
   const responses = op.op.responses
   if (!isObj(responses)) return // a missing or non-object responses is swagger/schema's finding
-  const codes = Object.keys(responses).filter((code) => !code.startsWith('x-'))
+  const codes = op.responses.map(([code]) => code).filter((code) => !code.startsWith('x-'))
   if (codes.length === 0) {
     const webhook = op.trigger
     ctx.report(R.responsesRequired, {file: 'apiDefinition', path: [...op.path, 'responses']}, `${op.method.toUpperCase()} ${op.pathKey} declares no responses`, {
@@ -369,11 +369,9 @@ function checkVisibility(ctx: RuleContext, model: SwaggerModel): void {
       check(p.param, () => p.defPath)
       items(p.param, () => p.defPath)
     }
-    if (isObj(op.op.responses)) {
-      for (const [code, response] of Object.entries(op.op.responses)) {
-        if (!isObj(response) || !isObj(response.headers)) continue
-        for (const [name, header] of Object.entries(response.headers)) if (isObj(header)) check(header, () => [...op.path, 'responses', code, 'headers', name])
-      }
+    for (const [code, response] of op.responses) {
+      if (!isObj(response) || !isObj(response.headers)) continue
+      for (const [name, header] of Object.entries(response.headers)) if (isObj(header)) check(header, () => [...op.path, 'responses', code, 'headers', name])
     }
   }
   for (const visit of model.schemas()) if (!fine(visit.schema)) check(visit.schema, () => visit.path)

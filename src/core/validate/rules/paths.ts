@@ -244,8 +244,7 @@ function checkSizes(ctx: Parameters<RuleFamily['check']>[0], model: SwaggerModel
     let total = 0
     const roots: Array<{schema: unknown; path: Array<string | number>}> = []
     for (const p of op.params) if (p.in === 'body') roots.push({schema: p.param.schema, path: [...p.defPath, 'schema']})
-    const responses = isObj(op.op.responses) ? op.op.responses : {}
-    for (const [code, response] of Object.entries(responses)) {
+    for (const [code, response] of op.responses) {
       const resolved = isObj(response) && typeof response.$ref === 'string' ? model.resolve(response.$ref) : response
       if (isObj(resolved)) roots.push({schema: resolved.schema, path: [...op.path, 'responses', code, 'schema']})
     }

@@ -57,10 +57,8 @@ export const refs: RuleFamily = {
     }
     for (const op of model.operations) {
       paramLists.push([op.op.parameters, [...op.path, 'parameters']])
-      if (isObj(op.op.responses)) {
-        for (const [code, response] of Object.entries(op.op.responses)) {
-          if (isObj(response) && response.$ref !== undefined) checkRef(ctx, response, () => [...op.path, 'responses', code], 'responses')
-        }
+      for (const [code, response] of op.responses) {
+        if (isObj(response) && response.$ref !== undefined) checkRef(ctx, response, () => [...op.path, 'responses', code], 'responses')
       }
     }
     for (const [list, path] of paramLists) {

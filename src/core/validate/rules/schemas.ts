@@ -172,14 +172,12 @@ function typedNodes(model: SwaggerModel): Node[] {
   const doc = model.doc
   for (const op of model.operations) {
     for (const p of op.params) addParam(p.param, p.defPath)
-    if (isObj(op.op.responses)) {
-      for (const [code, response] of Object.entries(op.op.responses)) {
-        if (!isObj(response) || !isObj(response.headers)) continue
-        for (const [name, header] of Object.entries(response.headers)) {
-          if (isObj(header)) {
-            nodes.push({node: header, where: [...op.path, 'responses', code, 'headers', name], kind: 'header'})
-            addItems(header, [...op.path, 'responses', code, 'headers', name])
-          }
+    for (const [code, response] of op.responses) {
+      if (!isObj(response) || !isObj(response.headers)) continue
+      for (const [name, header] of Object.entries(response.headers)) {
+        if (isObj(header)) {
+          nodes.push({node: header, where: [...op.path, 'responses', code, 'headers', name], kind: 'header'})
+          addItems(header, [...op.path, 'responses', code, 'headers', name])
         }
       }
     }
@@ -214,6 +212,12 @@ const keywordTypes = new Map<string, string[]>([
 /** Keys that need a look in checkTyped; a node with none of them costs one pass over its keys. */
 const interesting = new Set(['format', 'default', 'enum', 'x-ms-enum-values', 'x-ms-editor', 'example', ...keywordTypes.keys()])
 
+/**
+ * The keys checkNumeric reads: it runs only for nodes that have one (most schemas have "properties" or "items",
+ * which need the keyword-context check but not the fourteen lookups of checkNumeric).
+ */
+const numericKeys = new Set(['multipleOf', 'minLength', 'maxLength', 'minItems', 'maxItems', 'minProperties', 'maxProperties', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'pattern'])
+
 function checkTyped(ctx: RuleContext, n: Node): void {
   const {node, kind} = n
   const file = 'apiDefinition' as const
@@ -227,7 +231,7 @@ function checkTyped(ctx: RuleContext, n: Node): void {
     if (!interesting.has(key)) continue
     const types = keywordTypes.get(key)
     if (types) {
-      numeric = true
+      if (!numeric && numericKeys.has(key)) numeric = true
       if (typeof type === 'string' && !types.includes(type) && ctx.on(R.keywordContext)) {
         ctx.report(R.keywordContext, {file, path: at(n, key), at: 'key'}, `"${key}" does not apply to a ${type} (it is for ${types.join('/')})`)
       }
