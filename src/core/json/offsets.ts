@@ -110,7 +110,7 @@ export class OffsetIndex {
     let byKey: Map<string, number> | undefined
     if (keys && keys.length > 24) {
       byKey = new Map()
-      for (const [i, key] of keys.entries()) byKey.set(key, i)
+      for (let i = 0; i < keys.length; i++) byKey.set(keys[i]!, i)
     }
     this.members = {keys, spans, children, byKey}
     this.span.end = Math.min(pos + 1, text.length)

@@ -452,7 +452,10 @@ function countKeysBelow(value: unknown, depth: number): number {
   if (depth > deepest) deepest = depth
   let count = 0
   if (Array.isArray(value)) {
-    for (const item of value) if (item !== null && typeof item === 'object') count += countKeysBelow(item, depth + 1)
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i]
+      if (item !== null && typeof item === 'object') count += countKeysBelow(item, depth + 1)
+    }
     return count
   }
   for (const key in value) {
@@ -473,7 +476,11 @@ export function measureIteratively(value: unknown): {keys: number; depth: number
     const current = stack.pop()!
     if (current.depth > depth) depth = current.depth
     if (Array.isArray(current.value)) {
-      for (const item of current.value) if (item !== null && typeof item === 'object') stack.push({value: item, depth: current.depth + 1})
+      const list = current.value as unknown[]
+      for (let i = 0; i < list.length; i++) {
+        const item = list[i]
+        if (item !== null && typeof item === 'object') stack.push({value: item, depth: current.depth + 1})
+      }
       continue
     }
     for (const key in current.value) {

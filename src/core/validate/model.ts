@@ -35,10 +35,10 @@ export interface OperationInfo {
   /** `['paths', pathKey, method]`. */
   path: PointerSegment[]
   /**
-   * The members of `responses` ([code, response], in document order; empty when it is not an object), listed once:
-   * status-code keys are array indices to V8, which makes every Object.entries over them a slow path.
+   * The members of `responses`, in document order (empty when it is not an object), listed once: status-code keys
+   * are array indices to V8, which makes every walk over them by key a slow path.
    */
-  responses: ReadonlyArray<readonly [string, unknown]>
+  responses: ReadonlyArray<{code: string; response: unknown}>
   operationId: string | undefined
   /** Path-item parameters overridden by operation parameters of the same name and `in` (Swagger 2.0 rule). */
   params: ParamInfo[]
@@ -121,7 +121,8 @@ export class SwaggerModel {
     private readonly text?: string,
   ) {
     const paths = isObj(doc.paths) ? doc.paths : {}
-    for (const [pathKey, pathItem] of Object.entries(paths)) {
+    for (const pathKey in paths) {
+      const pathItem = paths[pathKey]
       if (!isObj(pathItem)) continue
       const shared = this.parameters(pathItem.parameters, ['paths', pathKey, 'parameters'], 'path')
       for (const method of httpMethods) {
@@ -132,7 +133,8 @@ export class SwaggerModel {
         const params = [...shared.filter((s) => !own.some((o) => o.name === s.name && o.in === s.in)), ...own]
         const operationId = typeof op.operationId === 'string' ? op.operationId : undefined
         const trigger = op['x-ms-trigger'] !== undefined
-        const responses = isObj(op.responses) ? Object.entries(op.responses) : []
+        const responses: Array<{code: string; response: unknown}> = []
+        if (isObj(op.responses)) for (const code in op.responses) responses.push({code, response: op.responses[code]})
         const info: OperationInfo = {pathKey, method, op, pathItem, path, operationId, params, trigger, webhook: false, responses}
         info.webhook = trigger && params.some((p) => p.in === 'body' && hasNotificationUrl(this, p.param.schema, 0))
         this.operations.push(info)
@@ -213,15 +215,27 @@ export class SwaggerModel {
       children(visit)
     }
     const doc = this.doc
-    if (isObj(doc.definitions)) for (const [name, schema] of Object.entries(doc.definitions)) walk(schema, ['definitions', name], 'definition')
+    if (isObj(doc.definitions)) {
+      for (const name in doc.definitions) {
+        const schema = doc.definitions[name]
+        walk(schema, ['definitions', name], 'definition')
+      }
+    }
     if (isObj(doc.parameters)) {
-      for (const [name, param] of Object.entries(doc.parameters)) if (isObj(param) && param.in === 'body') walk(param.schema, ['parameters', name, 'schema'], 'input')
+      for (const name in doc.parameters) {
+        const param = doc.parameters[name]
+        if (isObj(param) && param.in === 'body') walk(param.schema, ['parameters', name, 'schema'], 'input')
+      }
     }
     if (isObj(doc.responses)) {
-      for (const [name, response] of Object.entries(doc.responses)) if (isObj(response)) walk(response.schema, ['responses', name, 'schema'], 'output')
+      for (const name in doc.responses) {
+        const response = doc.responses[name]
+        if (isObj(response)) walk(response.schema, ['responses', name, 'schema'], 'output')
+      }
     }
     const paths = isObj(doc.paths) ? doc.paths : {}
-    for (const [pathKey, pathItem] of Object.entries(paths)) {
+    for (const pathKey in paths) {
+      const pathItem = paths[pathKey]
       if (!isObj(pathItem)) continue
       const content = pathItem['x-ms-notification-content']
       if (isObj(content)) walk(content.schema, ['paths', pathKey, 'x-ms-notification-content', 'schema'], 'notification')
@@ -229,11 +243,12 @@ export class SwaggerModel {
         pathItem.parameters.forEach((p, i) => isObj(p) && p.in === 'body' && walk(p.schema, ['paths', pathKey, 'parameters', i, 'schema'], 'input'))
       }
     }
-    for (const op of this.operations) {
+    for (let k = 0; k < this.operations.length; k++) {
+      const op = this.operations[k]!
       if (Array.isArray(op.op.parameters)) {
         op.op.parameters.forEach((p, i) => isObj(p) && p.in === 'body' && walk(p.schema, [...op.path, 'parameters', i, 'schema'], 'input'))
       }
-      for (const [code, response] of op.responses) if (isObj(response)) walk(response.schema, [...op.path, 'responses', code, 'schema'], 'output')
+      for (const {code, response} of op.responses) if (isObj(response)) walk(response.schema, [...op.path, 'responses', code, 'schema'], 'output')
     }
     this.schemaVisits = visits
     return visits
@@ -269,7 +284,9 @@ export class SwaggerModel {
         if (node.allOf !== undefined) stack.push(node.allOf)
       }
     }
-    for (const visit of this.schemas()) {
+    const visitsList = this.schemas()
+    for (let k = 0; k < visitsList.length; k++) {
+      const visit = visitsList[k]!
       if (visit.role === 'definition' || !visit.root) continue
       mark(visit.schema, visit.role === 'input' ? 'input' : 'output')
     }

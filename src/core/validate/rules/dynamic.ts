@@ -84,15 +84,18 @@ export const dynamic: RuleFamily = {
     const opByPath = new Map(model.operations.map((op) => [`${op.pathKey}\u0000${op.method}`, op]))
     const sites: Site[] = []
     const seenParams = new Set<object>()
-    for (const op of model.operations) {
-      for (const p of op.params) {
+    for (let i = 0; i < model.operations.length; i++) {
+      const op = model.operations[i]!
+      for (let q = 0; q < op.params.length; q++) {
+        const p = op.params[q]!
         if (p.level === 'path' && seenParams.has(p.param)) continue
         seenParams.add(p.param)
         sites.push({holder: p.param, path: p.defPath, op, param: p})
       }
     }
     const schemaSites = model.mayHold('x-ms-dynamic-') ? model.schemas() : []
-    for (const visit of schemaSites) {
+    for (let i = 0; i < schemaSites.length; i++) {
+      const visit = schemaSites[i]!
       const s = visit.schema
       if (s[DV] === undefined && s[DL] === undefined && s[DS] === undefined && s[DP] === undefined && s[DT] === undefined) continue
       const op = visit.path[0] === 'paths' ? opByPath.get(`${String(visit.path[1])}\u0000${String(visit.path[2])}`) : undefined
@@ -188,7 +191,8 @@ function checkListLike(ctx: RuleContext, model: SwaggerModel, site: Site, name: 
   for (const key of Object.values(paths)) if (ext[key] !== undefined && typeof ext[key] !== 'string') shapeError(ctx, [...path, key], `${name}.${key} must be a string`)
   if (ext.parameters !== undefined) {
     if (!isObj(ext.parameters)) return shapeError(ctx, [...path, 'parameters'], `${name}.parameters must be an object`)
-    for (const [key, value] of Object.entries(ext.parameters)) {
+    for (const key in ext.parameters) {
+      const value = ext.parameters[key]
       const ok = isObj(value) && (value.value !== undefined || typeof value.parameterReference === 'string' || typeof value.selectedItemValuePath === 'string')
       if (!ok) shapeError(ctx, [...path, 'parameters', key], `${name}.parameters.${key} must be {"value": …} or {"parameterReference": "<parameter>/<path>"}`)
     }
@@ -210,7 +214,8 @@ function checkTree(ctx: RuleContext, model: SwaggerModel, path: PointerSegment[]
     }
     target(ctx, model, value, [...path, part])
     if (isObj(value.parameters) && part === 'open') {
-      for (const [key, p] of Object.entries(value.parameters)) {
+      for (const key in value.parameters) {
+        const p = value.parameters[key]
         if (isObj(p) && p.selectedItemValuePath !== undefined) {
           ctx.report(R.tree, {file: 'apiDefinition', path: [...path, part, 'parameters', key, 'selectedItemValuePath'], at: 'key'}, 'selectedItemValuePath is only allowed in "browse" parameters', {
             msCode: 'SelectedItemValuePathNotAllowedInThisPosition',
@@ -241,7 +246,8 @@ function checkCallParameters(
     // Names may also be properties of the called operation's body (passed inside it).
     const inBody = (name: string): boolean =>
       body !== undefined && (name.startsWith(`${body.name}/`) || !isObj(bodySchema?.properties) || name.split('/')[0]! in (bodySchema!.properties as Obj))
-    for (const [name, value] of Object.entries(given)) {
+    for (const name in given) {
+      const value = given[name]
       const p = called.params.find((q) => q.name === name)
       const at = {file: 'apiDefinition' as const, path: [...path, 'parameters', name], at: 'key' as const}
       if (!p) {
@@ -269,7 +275,8 @@ function checkCallParameters(
   }
   const op = site.op
   if (!op) return
-  for (const [name, value] of Object.entries(given)) {
+  for (const name in given) {
+    const value = given[name]
     if (!isObj(value)) continue
     const reference = value[referenceKey]
     if (typeof reference !== 'string') continue
@@ -313,8 +320,8 @@ function staticFits(value: unknown, type: string): boolean {
 
 /** Checks that the paths of a dynamic list lead somewhere in the called operation's success response schema. */
 function responsePaths(ctx: RuleContext, model: SwaggerModel, called: OperationInfo, path: PointerSegment[], ext: Obj, keys: {items?: string; value?: string; title?: string}): void {
-  const success = called.responses.find(([c]) => /^2\d\d$/.test(c))
-  const response = success ? model.deref(success[1]) : undefined
+  const success = called.responses.find((r) => /^2\d\d$/.test(r.code))
+  const response = success ? model.deref(success.response) : undefined
   let root = response ? model.deref(response.schema) : undefined
   if (!root) return
   let items: Obj | undefined = root
@@ -369,7 +376,8 @@ function checkOperationLinks(ctx: RuleContext, model: SwaggerModel): void {
       for (const part of ['open', 'browse']) if (isObj(picker[part])) target(ctx, model, picker[part] as Obj, ['x-ms-capabilities', 'file-picker', part])
     }
   }
-  for (const op of model.operations) {
+  for (let i = 0; i < model.operations.length; i++) {
+    const op = model.operations[i]!
     const notification = op.op['x-ms-notification']
     if (isObj(notification)) target(ctx, model, notification, [...op.path, 'x-ms-notification'])
     const context = op.op['x-ms-operation-context']

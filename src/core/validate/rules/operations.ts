@@ -166,7 +166,8 @@ export const operations: RuleFamily = {
     const model = ctx.model
     if (!model) return
     const rootConsumes = Array.isArray(model.doc.consumes) ? model.doc.consumes : undefined
-    for (const op of model.operations) {
+    for (let i = 0; i < model.operations.length; i++) {
+      const op = model.operations[i]!
       checkId(ctx, op, model.byId.get(op.operationId ?? '') ?? [])
       checkTexts(ctx, op)
       checkResponses(ctx, op)
@@ -231,7 +232,7 @@ function checkTexts(ctx: RuleContext, op: OperationInfo): void {
 function checkResponses(ctx: RuleContext, op: OperationInfo): void {
   const responses = op.op.responses
   if (!isObj(responses)) return // a missing or non-object responses is swagger/schema's finding
-  const codes = op.responses.map(([code]) => code).filter((code) => !code.startsWith('x-'))
+  const codes = op.responses.map((r) => r.code).filter((code) => !code.startsWith('x-'))
   if (codes.length === 0) {
     const webhook = op.trigger
     ctx.report(R.responsesRequired, {file: 'apiDefinition', path: [...op.path, 'responses']}, `${op.method.toUpperCase()} ${op.pathKey} declares no responses`, {
@@ -301,7 +302,8 @@ function checkContent(ctx: RuleContext, op: OperationInfo, rootConsumes: unknown
     })
   }
   const form = lower.length > 0 && lower.every((c) => c === 'application/x-www-form-urlencoded')
-  for (const p of op.params) {
+  for (let n = 0; n < op.params.length; n++) {
+    const p = op.params[n]!
     if (form && p.param.type === 'string' && p.param.format === 'binary') {
       ctx.report(R.formBinary, {file: 'apiDefinition', path: [...p.defPath, 'format']}, `parameter ${JSON.stringify(p.name)} is string/binary, which application/x-www-form-urlencoded cannot carry`, {
         fix: 'Consume multipart/form-data for binary content.',
@@ -357,22 +359,31 @@ function checkVisibility(ctx: RuleContext, model: SwaggerModel): void {
       items(sub, () => [...where(), 'items'])
     }
   }
-  for (const op of model.operations) {
+  for (let k = 0; k < model.operations.length; k++) {
+    const op = model.operations[k]!
     check(op.op, () => op.path)
     if (!seen.has(op.pathItem)) {
       seen.add(op.pathItem)
       check(op.pathItem, () => ['paths', op.pathKey])
     }
-    for (const p of op.params) {
+    for (let q = 0; q < op.params.length; q++) {
+      const p = op.params[q]!
       if (seen.has(p.param)) continue
       seen.add(p.param)
       check(p.param, () => p.defPath)
       items(p.param, () => p.defPath)
     }
-    for (const [code, response] of op.responses) {
+    for (const {code, response} of op.responses) {
       if (!isObj(response) || !isObj(response.headers)) continue
-      for (const [name, header] of Object.entries(response.headers)) if (isObj(header)) check(header, () => [...op.path, 'responses', code, 'headers', name])
+      for (const name in response.headers) {
+        const header = response.headers[name]
+        if (isObj(header)) check(header, () => [...op.path, 'responses', code, 'headers', name])
+      }
     }
   }
-  for (const visit of model.schemas()) if (!fine(visit.schema)) check(visit.schema, () => visit.path)
+  const visits = model.schemas()
+  for (let i = 0; i < visits.length; i++) {
+    const visit = visits[i]!
+    if (!fine(visit.schema)) check(visit.schema, () => visit.path)
+  }
 }

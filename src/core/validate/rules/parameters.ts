@@ -116,41 +116,49 @@ export const parameters: RuleFamily = {
     if (!model) return
     const doc = model.doc
     if (isObj(doc.paths)) {
-      for (const [pathKey, item] of Object.entries(doc.paths)) {
+      for (const pathKey in doc.paths) {
+        const item = doc.paths[pathKey]
         if (isObj(item) && Array.isArray(item.parameters)) uniqueIn(ctx, item.parameters, ['paths', pathKey, 'parameters'], 'PathParametersContainDuplicateParameter')
       }
     }
     const checked = new Set<object>()
-    for (const op of model.operations) {
+    for (let i = 0; i < model.operations.length; i++) {
+      const op = model.operations[i]!
       if (Array.isArray(op.op.parameters)) uniqueIn(ctx, op.op.parameters, [...op.path, 'parameters'], 'OperationParametersContainDuplicateParameter')
       checkOperation(ctx, op)
-      for (const p of op.params) {
+      for (let k = 0; k < op.params.length; k++) {
+        const p = op.params[k]!
         if (checked.has(p.param)) continue
         checked.add(p.param)
         checkParameter(ctx, p)
       }
     }
     if (isObj(doc.parameters)) {
-      for (const [name, param] of Object.entries(doc.parameters)) {
+      for (const name in doc.parameters) {
+        const param = doc.parameters[name]
         if (!isObj(param) || checked.has(param)) continue
         const path = ['parameters', name]
         checkParameter(ctx, {param, path, defPath: path, level: 'path', name: String(param.name ?? ''), in: String(param.in ?? '')})
       }
     }
     if (ctx.on(R.encodingPlacement)) {
-      for (const visit of model.schemas()) {
+      const visits = model.schemas()
+      for (let k = 0; k < visits.length; k++) {
+        const visit = visits[k]!
         if (visit.schema['x-ms-url-encoding'] !== undefined) {
           ctx.report(R.encodingPlacement, {file: 'apiDefinition', path: [...visit.path, 'x-ms-url-encoding'], at: 'key'}, 'x-ms-url-encoding has no effect in a schema (only on path parameters)')
         }
       }
-      for (const op of model.operations) {
+      for (let k = 0; k < model.operations.length; k++) {
+        const op = model.operations[k]!
         if (op.op['x-ms-url-encoding'] !== undefined) {
           ctx.report(R.encodingPlacement, {file: 'apiDefinition', path: [...op.path, 'x-ms-url-encoding'], at: 'key'}, 'x-ms-url-encoding has no effect on an operation (only on path parameters)')
         }
       }
     }
     if (ctx.on(R.sameNameConsistent)) {
-      for (const op of model.operations) {
+      for (let k = 0; k < model.operations.length; k++) {
+        const op = model.operations[k]!
         const notification = op.op['x-ms-notification']
         const target = isObj(notification) && typeof notification.operationId === 'string' ? model.byId.get(notification.operationId)?.[0] : undefined
         if (target) compareParams(ctx, op, target)
@@ -182,7 +190,8 @@ function checkOperation(ctx: RuleContext, op: OperationInfo): void {
     })
   }
   const variables = [...op.pathKey.matchAll(/\{([^{}]+)\}/g)].map((m) => m[1]!)
-  for (const p of op.params) {
+  for (let k = 0; k < op.params.length; k++) {
+    const p = op.params[k]!
     if (p.in !== 'path') continue
     if (!variables.includes(p.name)) {
       ctx.report(R.pathInTemplate, {file: 'apiDefinition', path: [...p.defPath, 'name']}, `path parameter ${JSON.stringify(p.name)} does not appear in the template ${op.pathKey}`, {

@@ -70,7 +70,8 @@ export const paths: RuleFamily = {
     const model = ctx.model
     if (!doc || !model || !isObj(doc.paths)) return
     const seen = new Map<string, string>()
-    for (const [key, item] of Object.entries(doc.paths)) {
+    for (const key in doc.paths) {
+      const item = doc.paths[key]
       if (key.startsWith('x-')) continue
       const at = {file: 'apiDefinition' as const, path: ['paths', key], at: 'key' as const}
       if (!key.startsWith('/')) ctx.report(R.startSlash, at, `path ${JSON.stringify(key)} does not start with "/"`, {fix: `Write "/${key}".`})
@@ -129,7 +130,8 @@ function shape(path: string): string[] {
 
 function checkTemplates(ctx: Parameters<RuleFamily['check']>[0], operations: readonly OperationInfo[]): void {
   const byMethod = new Map<string, Array<{op: OperationInfo; segments: string[]; key: string; index: number}>>()
-  for (const op of operations) {
+  for (let i = 0; i < operations.length; i++) {
+    const op = operations[i]!
     const list = byMethod.get(op.method) ?? []
     const segments = shape(op.pathKey)
     list.push({op, segments, key: segments.join('/'), index: list.length})
@@ -240,11 +242,15 @@ function checkSizes(ctx: Parameters<RuleFamily['check']>[0], model: SwaggerModel
   const bodyMax = ctx.option<number>(R.schemas, 'body')
   const operationMax = ctx.option<number>(R.schemas, 'operation')
   const depthMax = ctx.option<number>(R.depth, 'max')
-  for (const op of model.operations) {
+  for (let k = 0; k < model.operations.length; k++) {
+    const op = model.operations[k]!
     let total = 0
     const roots: Array<{schema: unknown; path: Array<string | number>}> = []
-    for (const p of op.params) if (p.in === 'body') roots.push({schema: p.param.schema, path: [...p.defPath, 'schema']})
-    for (const [code, response] of op.responses) {
+    for (let q = 0; q < op.params.length; q++) {
+      const p = op.params[q]!
+      if (p.in === 'body') roots.push({schema: p.param.schema, path: [...p.defPath, 'schema']})
+    }
+    for (const {code, response} of op.responses) {
       const resolved = isObj(response) && typeof response.$ref === 'string' ? model.resolve(response.$ref) : response
       if (isObj(resolved)) roots.push({schema: resolved.schema, path: [...op.path, 'responses', code, 'schema']})
     }

@@ -76,7 +76,8 @@ export const policies: RuleFamily = {
       for (const name of template.required) {
         if (params[`${P}${name}`] === undefined) ctx.report(R.params, {file: 'apiProperties', path: [...path, 'parameters'], at: 'key'}, `policy ${id} needs the parameter ${P}${name}`)
       }
-      for (const [key, allowed] of Object.entries(enums)) {
+      for (const key in enums) {
+        const allowed = enums[key]
         const value = params[key]
         if (value !== undefined && (typeof value !== 'string' || !allowed.some((a) => a.toLowerCase() === value.toLowerCase()))) {
           ctx.report(R.params, {file: 'apiProperties', path: [...path, 'parameters', key]}, `${key} must be one of ${allowed.join(', ')}, found ${JSON.stringify(value)}`)

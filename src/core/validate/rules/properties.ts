@@ -130,7 +130,8 @@ export const properties: RuleFamily = {
     }
     const props = ctx.properties
     if (!props) return ctx.report(R.schema, {file: 'apiProperties', path: root.properties === undefined ? [] : ['properties']}, '"properties" must be an object', {msCode: 'RequiredPropertyMissing'})
-    for (const [key, value] of Object.entries(props)) {
+    for (const key in props) {
+      const value = props[key]
       const path = ['properties', key]
       const kind = knownKeys[key]
       if (kind) {
@@ -149,7 +150,10 @@ export const properties: RuleFamily = {
     if (props.iconBrandColor === undefined) ctx.report(R.schema, {file: 'apiProperties', path: ['properties'], at: 'key'}, '"iconBrandColor" is missing', {msCode: 'RequiredPropertyMissing', fix: 'Add "iconBrandColor": "#rrggbb".'})
     checkColour(ctx, props.iconBrandColor)
     if (isObj(props.connectionParameters)) {
-      for (const [name, param] of Object.entries(props.connectionParameters)) checkParameter(ctx, name, param, ['properties', 'connectionParameters', name])
+      for (const name in props.connectionParameters) {
+        const param = props.connectionParameters[name]
+        checkParameter(ctx, name, param, ['properties', 'connectionParameters', name])
+      }
     }
     checkSets(ctx, props)
     if (Array.isArray(props.capabilities)) {

@@ -48,26 +48,33 @@ export const refs: RuleFamily = {
     const model = ctx.model
     if (!model) return
     const doc = model.doc
-    for (const visit of model.schemas()) {
+    const visits = model.schemas()
+    for (let k = 0; k < visits.length; k++) {
+      const visit = visits[k]!
       if (visit.schema.$ref !== undefined) checkRef(ctx, visit.schema, () => visit.path, 'definitions')
     }
-    const paramLists: Array<[unknown, PointerSegment[]]> = []
+    const paramLists: Array<{list: unknown; path: PointerSegment[]}> = []
     if (isObj(doc.paths)) {
-      for (const [pathKey, item] of Object.entries(doc.paths)) if (isObj(item)) paramLists.push([item.parameters, ['paths', pathKey, 'parameters']])
+      for (const pathKey in doc.paths) {
+        const item = doc.paths[pathKey]
+        if (isObj(item)) paramLists.push({list: item.parameters, path: ['paths', pathKey, 'parameters']})
+      }
     }
-    for (const op of model.operations) {
-      paramLists.push([op.op.parameters, [...op.path, 'parameters']])
-      for (const [code, response] of op.responses) {
+    for (let k = 0; k < model.operations.length; k++) {
+      const op = model.operations[k]!
+      paramLists.push({list: op.op.parameters, path: [...op.path, 'parameters']})
+      for (const {code, response} of op.responses) {
         if (isObj(response) && response.$ref !== undefined) checkRef(ctx, response, () => [...op.path, 'responses', code], 'responses')
       }
     }
-    for (const [list, path] of paramLists) {
+    for (const {list, path} of paramLists) {
       if (Array.isArray(list)) list.forEach((p, i) => isObj(p) && p.$ref !== undefined && checkRef(ctx, p, () => [...path, i], 'parameters'))
     }
     for (const kind of ['definitions', 'parameters', 'responses'] as const) {
       const section = doc[kind]
       if (!isObj(section)) continue
-      for (const [name, entry] of Object.entries(section)) {
+      for (const name in section) {
+        const entry = section[name]
         if (isObj(entry) && typeof entry.$ref === 'string') {
           ctx.report(R.noRefToRef, {file: 'apiDefinition', path: [kind, name, '$ref']}, `#/${kind}/${name} is only a reference to ${entry.$ref}`, {msCode: codes[kind].loop})
         }

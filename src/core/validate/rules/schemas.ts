@@ -132,7 +132,9 @@ export const schemas: RuleFamily = {
     if (!model) return
     const doc = model.doc
     const usage = ctx.on(R.readonlyRequiredInput) ? model.definitionUsage() : undefined
-    for (const node of typedNodes(model)) {
+    const nodesList = typedNodes(model)
+    for (let k = 0; k < nodesList.length; k++) {
+      const node = nodesList[k]!
       checkTyped(ctx, node)
       if (node.visit) checkSchema(ctx, model, node, usage)
     }
@@ -170,11 +172,16 @@ function typedNodes(model: SwaggerModel): Node[] {
     addItems(param, path)
   }
   const doc = model.doc
-  for (const op of model.operations) {
-    for (const p of op.params) addParam(p.param, p.defPath)
-    for (const [code, response] of op.responses) {
+  for (let n = 0; n < model.operations.length; n++) {
+    const op = model.operations[n]!
+    for (let q = 0; q < op.params.length; q++) {
+      const p = op.params[q]!
+      addParam(p.param, p.defPath)
+    }
+    for (const {code, response} of op.responses) {
       if (!isObj(response) || !isObj(response.headers)) continue
-      for (const [name, header] of Object.entries(response.headers)) {
+      for (const name in response.headers) {
+        const header = response.headers[name]
         if (isObj(header)) {
           nodes.push({node: header, where: [...op.path, 'responses', code, 'headers', name], kind: 'header'})
           addItems(header, [...op.path, 'responses', code, 'headers', name])
@@ -182,7 +189,12 @@ function typedNodes(model: SwaggerModel): Node[] {
       }
     }
   }
-  if (isObj(doc.parameters)) for (const [name, p] of Object.entries(doc.parameters)) if (isObj(p)) addParam(p, ['parameters', name])
+  if (isObj(doc.parameters)) {
+    for (const name in doc.parameters) {
+      const p = doc.parameters[name]
+      if (isObj(p)) addParam(p, ['parameters', name])
+    }
+  }
   return nodes
 }
 
@@ -291,10 +303,10 @@ function checkEnum(ctx: RuleContext, n: Node, values: unknown[], type: unknown):
   })
 }
 
-const ordered: Array<[string, string, string]> = [
-  ['minimum', 'maximum', 'MinimumShouldBeLessThanOrEqualToMaximum'],
-  ['minLength', 'maxLength', 'MinLengthShouldBeLessThanOrEqualToMaxLength'],
-  ['minItems', 'maxItems', 'MinItemsShouldBeLessThanOrEqualToMaxItems'],
+const ordered: Array<{low: string; high: string; code: string}> = [
+  {low: 'minimum', high: 'maximum', code: 'MinimumShouldBeLessThanOrEqualToMaximum'},
+  {low: 'minLength', high: 'maxLength', code: 'MinLengthShouldBeLessThanOrEqualToMaxLength'},
+  {low: 'minItems', high: 'maxItems', code: 'MinItemsShouldBeLessThanOrEqualToMaxItems'},
 ]
 const counts = ['minLength', 'maxLength', 'minItems', 'maxItems', 'minProperties', 'maxProperties']
 
@@ -308,7 +320,7 @@ function checkNumeric(ctx: RuleContext, n: Node): void {
     if (typeof value === 'number' && value < 0) ctx.report(R.numeric, {file, path: at(n, key)}, `${key} must not be negative, found ${value}`, {msCode: `${key[0]!.toUpperCase()}${key.slice(1)}MustBeGreaterThanOrEqualToZero`})
   }
   for (let i = 0; i < ordered.length; i++) {
-    const [low, high, code] = ordered[i]!
+    const {low, high, code} = ordered[i]!
     const a = node[low]
     const b = node[high]
     if (typeof a === 'number' && typeof b === 'number' && a > b) ctx.report(R.numeric, {file, path: at(n, low)}, `${low} (${a}) is greater than ${high} (${b})`, {msCode: code})
@@ -401,7 +413,8 @@ function topDefinition(visit: SchemaVisit): PointerSegment | undefined {
 function requiredLoops(ctx: RuleContext, model: SwaggerModel): void {
   const definitions = isObj(model.doc.definitions) ? model.doc.definitions : {}
   const edges = new Map<string, Array<{to: string; property: string}>>()
-  for (const [name, schema] of Object.entries(definitions)) {
+  for (const name in definitions) {
+    const schema = definitions[name]
     if (!isObj(schema) || !Array.isArray(schema.required) || !isObj(schema.properties)) continue
     for (const property of schema.required) {
       const sub: unknown = typeof property === 'string' ? (schema.properties as Obj)[property] : undefined
@@ -440,7 +453,8 @@ function exampleMismatch(ctx: RuleContext, value: unknown, schema: Obj, path: Po
     return {path, message: `the example ${path.length > 0 ? `at ${path.join('.')} ` : ''}is ${typeOf(value)}, but the schema says ${type}`}
   }
   if (isObj(value) && isObj(schema.properties)) {
-    for (const [key, sub] of Object.entries(value)) {
+    for (const key in value) {
+      const sub = value[key]
       const subSchema = ctx.model!.deref((schema.properties as Obj)[key])
       if (subSchema) {
         const found = exampleMismatch(ctx, sub, subSchema, [...path, key], depth + 1)
@@ -451,8 +465,8 @@ function exampleMismatch(ctx: RuleContext, value: unknown, schema: Obj, path: Po
   if (Array.isArray(value) && isObj(schema.items)) {
     const items = ctx.model!.deref(schema.items)
     if (items) {
-      for (const [i, item] of value.entries()) {
-        const found = exampleMismatch(ctx, item, items, [...path, i], depth + 1)
+      for (let i = 0; i < value.length; i++) {
+        const found = exampleMismatch(ctx, value[i], items, [...path, i], depth + 1)
         if (found) return found
       }
     }

@@ -45,7 +45,10 @@ export const security: RuleFamily = {
     const doc = model.doc
     const definitions = isObj(doc.securityDefinitions) ? doc.securityDefinitions : undefined
     if (definitions) {
-      for (const [name, definition] of Object.entries(definitions)) if (isObj(definition)) checkDefinition(ctx, name, definition)
+      for (const name in definitions) {
+        const definition = definitions[name]
+        if (isObj(definition)) checkDefinition(ctx, name, definition)
+      }
       const names = Object.keys(definitions)
       if (names.length > 1) {
         ctx.report(R.single, {file: 'apiDefinition', path: ['securityDefinitions', names[1]!], at: 'key'}, `${names.length} security definitions (${names.join(', ')}); the platform uses one`, {
@@ -54,7 +57,10 @@ export const security: RuleFamily = {
       }
     }
     checkRequirements(ctx, doc.security, ['security'], definitions)
-    for (const op of model.operations) checkRequirements(ctx, op.op.security, [...op.path, 'security'], definitions)
+    for (let k = 0; k < model.operations.length; k++) {
+      const op = model.operations[k]!
+      checkRequirements(ctx, op.op.security, [...op.path, 'security'], definitions)
+    }
     if (ctx.on(R.consistency)) checkConsistency(ctx, definitions)
   },
 }
@@ -92,7 +98,8 @@ function checkRequirements(ctx: RuleContext, security: unknown, path: PointerSeg
   if (!Array.isArray(security)) return
   security.forEach((requirement, i) => {
     if (!isObj(requirement)) return
-    for (const [name, value] of Object.entries(requirement)) {
+    for (const name in requirement) {
+      const value = requirement[name]
       const at = {file: 'apiDefinition' as const, path: [...path, i, name]}
       const definition = definitions?.[name]
       if (!isObj(definition)) {
@@ -129,13 +136,17 @@ export function allConnectionParameters(properties: Obj | undefined): Array<{nam
   const out: Array<{name: string; param: Obj; path: PointerSegment[]}> = []
   if (!properties) return out
   if (isObj(properties.connectionParameters)) {
-    for (const [name, param] of Object.entries(properties.connectionParameters)) if (isObj(param)) out.push({name, param, path: ['properties', 'connectionParameters', name]})
+    for (const name in properties.connectionParameters) {
+      const param = properties.connectionParameters[name]
+      if (isObj(param)) out.push({name, param, path: ['properties', 'connectionParameters', name]})
+    }
   }
   const sets = properties.connectionParameterSets
   if (isObj(sets) && Array.isArray(sets.values)) {
     sets.values.forEach((set, i) => {
       if (!isObj(set) || !isObj(set.parameters)) return
-      for (const [name, param] of Object.entries(set.parameters)) {
+      for (const name in set.parameters) {
+        const param = set.parameters[name]
         if (isObj(param)) out.push({name, param, path: ['properties', 'connectionParameterSets', 'values', i, 'parameters', name]})
       }
     })

@@ -465,8 +465,12 @@ class ShapeChecker {
   object(value: Obj, name: ShapeName): void {
     const shape = shapes[name]
     const specs = shapeKeys.get(name)!
-    for (const key of shape.required ?? []) {
-      if (value[key] === undefined) this.ctx.report(R.schema, {file: 'apiDefinition', path: this.here(), at: 'key'}, `the ${label(name)} has no "${key}"`, {msCode: 'RequiredPropertyMissing'})
+    const required = shape.required
+    if (required) {
+      for (let i = 0; i < required.length; i++) {
+        const key = required[i]!
+        if (value[key] === undefined) this.ctx.report(R.schema, {file: 'apiDefinition', path: this.here(), at: 'key'}, `the ${label(name)} has no "${key}"`, {msCode: 'RequiredPropertyMissing'})
+      }
     }
     for (const key in value) {
       const spec = specs.get(key)
@@ -504,9 +508,9 @@ class ShapeChecker {
         if (!matches(item, spec.type)) this.typeError(visit.at(key), spec.type, item, `"${key}"`)
         else if (spec.values && !spec.values.includes(item)) this.notInEnum(visit.at(key), key, item, spec.values)
         else if (spec.items && Array.isArray(item)) {
-          item.forEach((x, i) => {
-            if (!matches(x, spec.items!)) this.typeError(visit.at(key, i), spec.items!, x, `an item of "${key}"`)
-          })
+          for (let i = 0; i < item.length; i++) {
+            if (!matches(item[i], spec.items)) this.typeError(visit.at(key, i), spec.items, item[i], `an item of "${key}"`)
+          }
         }
       } else if (key.charCodeAt(0) !== 120 || key.charCodeAt(1) !== 45) {
         this.extra(key, () => visit.at(key), [...schemaKeys.keys()], schemaExtensions, 'schema')
@@ -522,18 +526,18 @@ class ShapeChecker {
     }
     if (spec.values && !spec.values.includes(value)) this.notInEnum(this.here(), key, value, spec.values)
     if (Array.isArray(value)) {
-      if (spec.items) {
-        value.forEach((item, i) => {
-          if (!matches(item, spec.items!)) this.typeError(this.here(i), spec.items!, item, `an item of "${key}"`)
-        })
+      const {items, list} = spec
+      if (items) {
+        for (let i = 0; i < value.length; i++) if (!matches(value[i], items)) this.typeError(this.here(i), items, value[i], `an item of "${key}"`)
       }
-      if (spec.list) {
-        value.forEach((item, i) => {
-          if (!isObj(item) || typeof item.$ref === 'string') return
+      if (list) {
+        for (let i = 0; i < value.length; i++) {
+          const item: unknown = value[i]
+          if (!isObj(item) || typeof item.$ref === 'string') continue
           this.stack.push(i)
-          this.object(item, spec.list!)
+          this.object(item, list)
           this.stack.pop()
-        })
+        }
       }
     } else if (isObj(value)) {
       if (spec.shape) this.object(value, spec.shape)

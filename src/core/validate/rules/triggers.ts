@@ -68,7 +68,8 @@ export const triggers: RuleFamily = {
     const model = ctx.model
     if (!model) return
     let webhooks = 0
-    for (const op of model.operations) {
+    for (let i = 0; i < model.operations.length; i++) {
+      const op = model.operations[i]!
       checkTrigger(ctx, op)
       if (op.webhook || hasMarker(model, op)) {
         webhooks++
@@ -120,7 +121,8 @@ function markerChain(model: SwaggerModel, schema: unknown, path: PointerSegment[
   const s = model.deref(schema)
   if (!s || depth > 8 || !isObj(s.properties)) return undefined
   const required = Array.isArray(s.required) ? s.required : []
-  for (const [name, sub] of Object.entries(s.properties)) {
+  for (const name in s.properties) {
+    const sub = s.properties[name]
     const resolved = model.deref(sub)
     if (!resolved) continue
     const link: Chain = {
@@ -171,15 +173,19 @@ function checkWebhook(ctx: RuleContext, model: SwaggerModel, op: OperationInfo):
 /** The notification-url marker in responses, definitions used by responses, or non-body parameters. */
 function checkMarkersElsewhere(ctx: RuleContext, model: SwaggerModel): void {
   if (!model.mayHold('x-ms-notification-url')) return
-  for (const visit of model.schemas()) {
+  const visits = model.schemas()
+  for (let i = 0; i < visits.length; i++) {
+    const visit = visits[i]!
     if (visit.role === 'output' && visit.schema['x-ms-notification-url'] !== undefined) {
       ctx.report(R.notificationUrl, {file: 'apiDefinition', path: [...visit.path, 'x-ms-notification-url'], at: 'key'}, 'x-ms-notification-url is only allowed in a request body', {
         msCode: 'NotificationUrlNotAllowedInThisPosition',
       })
     }
   }
-  for (const op of model.operations) {
-    for (const p of op.params) {
+  for (let i = 0; i < model.operations.length; i++) {
+    const op = model.operations[i]!
+    for (let q = 0; q < op.params.length; q++) {
+      const p = op.params[q]!
       if (p.in !== 'body' && p.param['x-ms-notification-url'] !== undefined) {
         ctx.report(R.notificationUrl, {file: 'apiDefinition', path: [...p.defPath, 'x-ms-notification-url'], at: 'key'}, 'x-ms-notification-url is only allowed on a property of the request body', {
           msCode: 'NotificationUrlNotAllowedInThisPosition',
@@ -238,7 +244,8 @@ function checkAnnotations(ctx: RuleContext, model: SwaggerModel): void {
   }
   const connectorStatus = connectorAnnotation ? statusOf(connectorAnnotation.status, ['info', 'x-ms-api-annotation', 'status']) : undefined
   const families = new Map<string, Array<{op: OperationInfo; annotation: Obj}>>()
-  for (const op of model.operations) {
+  for (let k = 0; k < model.operations.length; k++) {
+    const op = model.operations[k]!
     const annotation = op.op['x-ms-api-annotation']
     if (!isObj(annotation)) continue
     const path = [...op.path, 'x-ms-api-annotation']
