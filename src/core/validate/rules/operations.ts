@@ -243,8 +243,9 @@ function checkResponses(ctx: RuleContext, op: OperationInfo): void {
   }
   const withSchema: string[] = []
   for (const code of codes) {
-    const at = {file: 'apiDefinition' as const, path: [...op.path, 'responses', code], at: 'key' as const}
-    if (!/^[1-5]\d\d$/.test(code) && code !== 'default') ctx.report(R.responseCode, at, `response key ${JSON.stringify(code)} is not a three-digit status code or "default"`)
+    if (!/^[1-5]\d\d$/.test(code) && code !== 'default') {
+      ctx.report(R.responseCode, {file: 'apiDefinition', path: [...op.path, 'responses', code], at: 'key'}, `response key ${JSON.stringify(code)} is not a three-digit status code or "default"`)
+    }
     const response = responses[code]
     if (isObj(response) && response.schema !== undefined) withSchema.push(code)
   }
@@ -361,23 +362,24 @@ function checkVisibility(ctx: RuleContext, model: SwaggerModel): void {
   }
   for (let k = 0; k < model.operations.length; k++) {
     const op = model.operations[k]!
-    check(op.op, () => op.path)
+    // Pointer closures only for holders that need one (a bad value, or items below).
+    if (!fine(op.op)) check(op.op, () => op.path)
     if (!seen.has(op.pathItem)) {
       seen.add(op.pathItem)
-      check(op.pathItem, () => ['paths', op.pathKey])
+      if (!fine(op.pathItem)) check(op.pathItem, () => ['paths', op.pathKey])
     }
     for (let q = 0; q < op.params.length; q++) {
       const p = op.params[q]!
       if (seen.has(p.param)) continue
       seen.add(p.param)
-      check(p.param, () => p.defPath)
-      items(p.param, () => p.defPath)
+      if (!fine(p.param)) check(p.param, () => p.defPath)
+      if (isObj(p.param.items)) items(p.param, () => p.defPath)
     }
     for (const {code, response} of op.responses) {
       if (!isObj(response) || !isObj(response.headers)) continue
       for (const name in response.headers) {
         const header = response.headers[name]
-        if (isObj(header)) check(header, () => [...op.path, 'responses', code, 'headers', name])
+        if (isObj(header) && !fine(header)) check(header, () => [...op.path, 'responses', code, 'headers', name])
       }
     }
   }

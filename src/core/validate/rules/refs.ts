@@ -51,7 +51,7 @@ export const refs: RuleFamily = {
     const visits = model.schemas()
     for (let k = 0; k < visits.length; k++) {
       const visit = visits[k]!
-      if (visit.schema.$ref !== undefined) checkRef(ctx, visit.schema, () => visit.path, 'definitions')
+      if (visit.schema.$ref !== undefined) checkRef(ctx, visit.schema, visit, 'definitions')
     }
     const paramLists: Array<{list: unknown; path: PointerSegment[]}> = []
     if (isObj(doc.paths)) {
@@ -64,11 +64,15 @@ export const refs: RuleFamily = {
       const op = model.operations[k]!
       paramLists.push({list: op.op.parameters, path: [...op.path, 'parameters']})
       for (const {code, response} of op.responses) {
-        if (isObj(response) && response.$ref !== undefined) checkRef(ctx, response, () => [...op.path, 'responses', code], 'responses')
+        if (isObj(response) && response.$ref !== undefined) checkRef(ctx, response, {path: [...op.path, 'responses', code]}, 'responses')
       }
     }
     for (const {list, path} of paramLists) {
-      if (Array.isArray(list)) list.forEach((p, i) => isObj(p) && p.$ref !== undefined && checkRef(ctx, p, () => [...path, i], 'parameters'))
+      if (!Array.isArray(list)) continue
+      for (let i = 0; i < list.length; i++) {
+        const p: unknown = list[i]
+        if (isObj(p) && p.$ref !== undefined) checkRef(ctx, p, {path: [...path, i]}, 'parameters')
+      }
     }
     for (const kind of ['definitions', 'parameters', 'responses'] as const) {
       const section = doc[kind]
@@ -83,10 +87,15 @@ export const refs: RuleFamily = {
   },
 }
 
-function checkRef(ctx: RuleContext, holder: Obj, where: () => PointerSegment[], kind: Kind): void {
+/** Where a $ref holder is: a schema visit (whose pointer is built only when asked for) or a pointer. */
+interface Where {
+  readonly path: PointerSegment[]
+}
+
+function checkRef(ctx: RuleContext, holder: Obj, where: Where, kind: Kind): void {
   const ref = holder.$ref
-  // Every $ref of the document comes here; the finding target is made only when there is a finding.
-  const target = (): ReportTarget => ({file: 'apiDefinition', path: [...where(), '$ref']})
+  // Every $ref of the document comes here: nothing is allocated unless there is a finding.
+  const target = (): ReportTarget => ({file: 'apiDefinition', path: [...where.path, '$ref']})
   if (typeof ref !== 'string') {
     ctx.report(R.localOnly, target(), `$ref must be a string, found ${JSON.stringify(ref)}`, {msCode: 'JsonPointerNotValid'})
     return
@@ -110,9 +119,14 @@ function checkRef(ctx: RuleContext, holder: Obj, where: () => PointerSegment[], 
       })
     }
   }
-  if (kind === 'definitions' && ctx.on(R.noSiblings)) {
+  if (kind === 'definitions' && ctx.on(R.noSiblings) && hasSibling(holder)) {
     const siblings: string[] = []
     for (const key in holder) if (key !== '$ref') siblings.push(key)
-    if (siblings.length > 0) ctx.report(R.noSiblings, {file: 'apiDefinition', path: [...where(), siblings[0]!], at: 'key'}, `${siblings.map((s) => JSON.stringify(s)).join(', ')} beside $ref ${siblings.length === 1 ? 'is' : 'are'} ignored`)
+    ctx.report(R.noSiblings, {file: 'apiDefinition', path: [...where.path, siblings[0]!], at: 'key'}, `${siblings.map((s) => JSON.stringify(s)).join(', ')} beside $ref ${siblings.length === 1 ? 'is' : 'are'} ignored`)
   }
+}
+
+function hasSibling(holder: Obj): boolean {
+  for (const key in holder) if (key !== '$ref') return true
+  return false
 }

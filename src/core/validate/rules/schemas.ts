@@ -366,11 +366,13 @@ function checkSchema(ctx: RuleContext, model: SwaggerModel, n: Node, usage: Map<
     if (typeof node.type === 'string' && node.type !== 'object') {
       ctx.report(R.requiredDefined, {file, path: at(n, 'required')}, `"required" on a ${node.type} schema has no effect`, {msCode: 'RequiredPropertyNotOnObject'})
     } else if (isObj(node.properties) && node.allOf === undefined) {
-      required.forEach((name, i) => {
-        if (typeof name === 'string' && !(name in (node.properties as Obj))) {
+      const properties = node.properties
+      for (let i = 0; i < required.length; i++) {
+        const name: unknown = required[i]
+        if (typeof name === 'string' && !(name in properties)) {
           ctx.report(R.requiredDefined, {file, path: at(n, 'required', i)}, `required property ${JSON.stringify(name)} is not defined in "properties"`)
         }
-      })
+      }
     }
   }
   if (node.type === 'file' && !(visit.root && visit.role === 'output')) {
