@@ -122,10 +122,13 @@ export function templateProblem(path: string): string | undefined {
 
 /** `/a/{x}/b` → ['a', '{}', 'b'] (variables made anonymous, case ignored). */
 function shape(path: string): string[] {
-  return path
-    .split('/')
-    .slice(1)
-    .map((s) => (s.includes('{') ? s.replace(/\{[^}]*\}/g, '{}') : s).toLowerCase())
+  const parts = path.split('/')
+  const segments: string[] = new Array(Math.max(0, parts.length - 1))
+  for (let i = 1; i < parts.length; i++) {
+    const part = parts[i]!
+    segments[i - 1] = (part.includes('{') ? part.replace(/\{[^}]*\}/g, '{}') : part).toLowerCase()
+  }
+  return segments
 }
 
 function checkTemplates(ctx: Parameters<RuleFamily['check']>[0], operations: readonly OperationInfo[]): void {
