@@ -1,5 +1,5 @@
 import type {PointerSegment} from '../../json/pointer.js'
-import {definitionName, isObj, type Obj, type SchemaVisit, type SwaggerModel} from '../model.js'
+import {definitionName, isObj, type Obj, SchemaVisit, type SwaggerModel} from '../model.js'
 import {defineRules, type RuleContext, type RuleFamily} from '../rule.js'
 
 /** Schemas and the schema-like keywords of parameters and headers; tags; x-ms-enum-values; x-ms-editor. */
@@ -110,18 +110,30 @@ export const R = defineRules({
 
 const formats = new Set(['int32', 'int64', 'float', 'double', 'byte', 'binary', 'date', 'date-time', 'password', 'date-no-tz', 'email', 'html', 'uri', 'uuid'])
 
-interface Node {
+/** A non-body parameter, a response header or the items of one of them, with its pointer. */
+interface OtherNode {
   node: Obj
-  kind: 'schema' | 'parameter' | 'header' | 'items'
-  /** Schema nodes: the visit (its pointer is built only when a finding needs it). */
-  visit?: SchemaVisit
-  /** Other nodes: the pointer. */
-  where?: PointerSegment[]
+  kind: 'parameter' | 'header' | 'items'
+  where: PointerSegment[]
 }
 
-/** The pointer of a node, or of one of its keys. */
+/**
+ * Everything with type/enum/default/format: a schema is its visit itself (no wrapper per schema: a large
+ * corpus has hundreds of thousands), anything else an OtherNode.
+ */
+type Node = SchemaVisit | OtherNode
+
+function nodeOf(n: Node): Obj {
+  return n instanceof SchemaVisit ? n.schema : n.node
+}
+
+function kindOf(n: Node): 'schema' | OtherNode['kind'] {
+  return n instanceof SchemaVisit ? 'schema' : n.kind
+}
+
+/** The pointer of a node, or of one of its keys (a schema's pointer is built only when a finding needs it). */
 function at(n: Node, ...keys: PointerSegment[]): PointerSegment[] {
-  return [...(n.visit ? n.visit.path : n.where!), ...keys]
+  return [...(n instanceof SchemaVisit ? n.path : n.where), ...keys]
 }
 
 export const schemas: RuleFamily = {
@@ -132,12 +144,14 @@ export const schemas: RuleFamily = {
     if (!model) return
     const doc = model.doc
     const usage = ctx.on(R.readonlyRequiredInput) ? model.definitionUsage() : undefined
-    const nodesList = typedNodes(model)
-    for (let k = 0; k < nodesList.length; k++) {
-      const node = nodesList[k]!
-      checkTyped(ctx, node)
-      if (node.visit) checkSchema(ctx, model, node, usage)
+    const visits = model.schemas()
+    for (let k = 0; k < visits.length; k++) {
+      const visit = visits[k]!
+      checkTyped(ctx, visit)
+      checkSchema(ctx, model, visit, usage)
     }
+    const others = otherTypedNodes(model)
+    for (let k = 0; k < others.length; k++) checkTyped(ctx, others[k]!)
     if (ctx.on(R.requiredLoop)) requiredLoops(ctx, model)
     if (isObj(doc.definitions)) {
       for (const name of Object.keys(doc.definitions)) {
@@ -155,9 +169,9 @@ export const schemas: RuleFamily = {
   },
 }
 
-/** Schemas, non-body parameters, their items and response headers: everything with type/enum/default/format. */
-function typedNodes(model: SwaggerModel): Node[] {
-  const nodes: Node[] = model.schemas().map((visit) => ({node: visit.schema, kind: 'schema' as const, visit}))
+/** Non-body parameters, their items and response headers: what has type/enum/default/format besides schemas. */
+function otherTypedNodes(model: SwaggerModel): OtherNode[] {
+  const nodes: OtherNode[] = []
   const addItems = (owner: Obj, path: PointerSegment[]): void => {
     if (isObj(owner.items)) {
       nodes.push({node: owner.items, where: [...path, 'items'], kind: 'items'})
@@ -231,7 +245,8 @@ const interesting = new Set(['format', 'default', 'enum', 'x-ms-enum-values', 'x
 const numericKeys = new Set(['multipleOf', 'minLength', 'maxLength', 'minItems', 'maxItems', 'minProperties', 'maxProperties', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'pattern'])
 
 function checkTyped(ctx: RuleContext, n: Node): void {
-  const {node, kind} = n
+  const node = nodeOf(n)
+  const kind = kindOf(n)
   const file = 'apiDefinition' as const
   const type = node.type
   if (type === 'array' && node.items === undefined && node.$ref === undefined) {
@@ -311,7 +326,7 @@ const ordered: Array<{low: string; high: string; code: string}> = [
 const counts = ['minLength', 'maxLength', 'minItems', 'maxItems', 'minProperties', 'maxProperties']
 
 function checkNumeric(ctx: RuleContext, n: Node): void {
-  const node = n.node
+  const node = nodeOf(n)
   const file = 'apiDefinition' as const
   if (typeof node.multipleOf === 'number' && node.multipleOf <= 0) ctx.report(R.numeric, {file, path: at(n, 'multipleOf')}, `multipleOf must be greater than 0, found ${node.multipleOf}`, {msCode: 'MultipleOfMustBeGreaterThanZero'})
   for (let i = 0; i < counts.length; i++) {
@@ -337,7 +352,7 @@ function checkNumeric(ctx: RuleContext, n: Node): void {
 }
 
 function checkEnumValues(ctx: RuleContext, n: Node): void {
-  const node = n.node
+  const node = nodeOf(n)
   const values = node['x-ms-enum-values'] as unknown[]
   const seen = new Set<string>()
   values.forEach((entry, i) => {
@@ -356,9 +371,9 @@ function checkEnumValues(ctx: RuleContext, n: Node): void {
   })
 }
 
-function checkSchema(ctx: RuleContext, model: SwaggerModel, n: Node, usage: Map<string, {input: boolean; output: boolean}> | undefined): void {
-  const {node} = n
-  const visit = n.visit!
+function checkSchema(ctx: RuleContext, model: SwaggerModel, visit: SchemaVisit, usage: Map<string, {input: boolean; output: boolean}> | undefined): void {
+  const node = visit.schema
+  const n = visit
   const file = 'apiDefinition' as const
   const required = node.required
   if (Array.isArray(required)) {
