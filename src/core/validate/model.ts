@@ -130,7 +130,7 @@ export class SwaggerModel {
         if (!isObj(op)) continue
         const path: PointerSegment[] = ['paths', pathKey, method]
         const own = this.parameters(op.parameters, [...path, 'parameters'], 'operation')
-        const params = [...shared.filter((s) => !own.some((o) => o.name === s.name && o.in === s.in)), ...own]
+        const params = shared.length === 0 ? own : [...shared.filter((s) => !own.some((o) => o.name === s.name && o.in === s.in)), ...own]
         const operationId = typeof op.operationId === 'string' ? op.operationId : undefined
         const trigger = op['x-ms-trigger'] !== undefined
         const responses: Array<{code: string; response: unknown}> = []
@@ -300,14 +300,16 @@ export class SwaggerModel {
     list.forEach((item, i) => {
       if (!isObj(item)) return
       let param = item
-      let defPath: PointerSegment[] = [...path, i]
+      // One array for both pointers when the parameter is written in place (nothing changes them).
+      const where: PointerSegment[] = [...path, i]
+      let defPath = where
       if (typeof item.$ref === 'string') {
         const target = this.resolve(item.$ref)
         if (!target) return
         param = target
-        defPath = refSegments(item.$ref) ?? defPath
+        defPath = refSegments(item.$ref) ?? where
       }
-      out.push({param, path: [...path, i], defPath, level, name: typeof param.name === 'string' ? param.name : '', in: typeof param.in === 'string' ? param.in : ''})
+      out.push({param, path: where, defPath, level, name: typeof param.name === 'string' ? param.name : '', in: typeof param.in === 'string' ? param.in : ''})
     })
     return out
   }
