@@ -4,6 +4,7 @@ import type {CoreContext, Reporter} from '../core/context.js'
 import {CcError, isCcError} from '../core/errors.js'
 import {ExitCode} from '../core/exit-codes.js'
 import {isDebugEnabled} from './debug.js'
+import {writeJson} from './json-writer.js'
 import {StderrReporter} from './progress.js'
 
 export interface SuccessEnvelope<T> {
@@ -105,7 +106,7 @@ export abstract class BaseCommand<T> extends Command {
       super.logJson(json)
       return
     }
-    process.stdout.write(JSON.stringify(json, null, 2) + '\n')
+    writeJsonToStdout(json)
   }
 
   protected override toErrorJson(error: unknown): ErrorEnvelope {
@@ -184,4 +185,10 @@ export function renderError(error: CcError, bugs?: string | {url?: string}): str
     if (url) lines.push(`Please report it at ${url}`)
   }
   return lines.join('\n') + '\n'
+}
+
+/** Prints a value as indented JSON and a newline, written in pieces (a large result is never one string). */
+export function writeJsonToStdout(value: unknown): void {
+  writeJson(value, (text) => process.stdout.write(text))
+  process.stdout.write('\n')
 }

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand} from '../cli/base-command.js'
+import {BaseCommand, writeJsonToStdout} from '../cli/base-command.js'
 import {renderValidation} from '../cli/render/validate.js'
 import {ExitCode} from '../core/exit-codes.js'
 import {validateConnectors, type ValidationResult} from '../core/validate/validate.js'
@@ -55,7 +55,8 @@ Exit codes: 0 no errors, 3 errors found (or more warnings than --max-warnings), 
       toolVersion: this.config.version,
       color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb',
     })
-    if (output.stdout) process.stdout.write(output.stdout)
+    if (output.json !== undefined) writeJsonToStdout(output.json)
+    else if (output.stdout) process.stdout.write(output.stdout)
     if (output.stderr) process.stderr.write(output.stderr)
     return result
   }

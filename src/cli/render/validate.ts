@@ -115,14 +115,21 @@ export interface ValidationOutputOptions {
 }
 
 /** The human (or tool) output of `cc validate` in the chosen format: what goes to stdout and to stderr. */
-export function renderValidation(result: ValidationResult, options: ValidationOutputOptions): {stdout: string; stderr: string} {
+export interface ValidationOutput {
+  stdout: string
+  stderr: string
+  /** For the JSON formats: the value to print as indented JSON (written in pieces, see cli/json-writer.ts). */
+  json?: unknown
+}
+
+export function renderValidation(result: ValidationResult, options: ValidationOutputOptions): ValidationOutput {
   const shown = options.quiet ? withErrorsOnly(result) : result
   switch (options.format) {
     case 'json':
-      return {stdout: JSON.stringify(result, null, 2) + '\n', stderr: ''}
+      return {stdout: '', stderr: '', json: result}
     case 'sarif': {
       const sarif = toSarif(shown, {cwd: options.cwd, toolVersion: options.toolVersion, informationUri: 'https://github.com/ppcc/cc'})
-      return {stdout: JSON.stringify(sarif, null, 2) + '\n', stderr: ''}
+      return {stdout: '', stderr: '', json: sarif}
     }
     case 'github': {
       const lines = toGithubAnnotations(shown)
