@@ -131,7 +131,9 @@ export function parseJsonDocument(input: string, options: ParseJsonOptions = {})
     },
     locateMany(pointers, targets) {
       if (!strict || index || text.trim() === '') return pointers.map((p, i) => this.locate(p, targets[i]))
-      const found = locateAll(text, pointers)
+      // Without duplicate keys the first occurrence of a member is the one JSON.parse kept: the pass may stop
+      // once every pointer is found. (Not when duplicate keys were not looked for.)
+      const found = locateAll(text, pointers, {stopEarly: duplicates && !problems.some((p) => p.code === 'json-duplicate-key')})
       const offsets = found.map(({span, exact}, i) => (targets[i] === 'key' && exact && span.keyOffset >= 0 ? span.keyOffset : span.offset))
       return lines.positions(offsets).map((p, i) => ({line: p.line, column: p.column, offset: p.offset, exact: found[i]!.exact}))
     },

@@ -201,8 +201,12 @@ interface Trie {
  * through are scanned member by member, every other value is skipped. Nothing is built for the rest of the
  * document, which is what makes positions cheap for a file with many findings. For each pointer: the span of the
  * deepest existing value along it, and whether the whole pointer exists.
+ *
+ * With `stopEarly` (for text known to have no duplicate keys, where the first occurrence of a member is the only
+ * one) the pass ends as soon as every pointer is found: findings often sit in the first half of a document
+ * (paths before definitions). Ends of spans are then not computed (-1) for the containers the pass was in.
  */
-export function locateAll(text: string, pointers: ReadonlyArray<readonly PointerSegment[]>): Array<{span: Span; exact: boolean}> {
+export function locateAll(text: string, pointers: ReadonlyArray<readonly PointerSegment[]>, {stopEarly = false}: {stopEarly?: boolean} = {}): Array<{span: Span; exact: boolean}> {
   const root: Trie = {children: undefined, ends: []}
   pointers.forEach((segments, i) => {
     let node = root
@@ -216,19 +220,30 @@ export function locateAll(text: string, pointers: ReadonlyArray<readonly Pointer
     node.ends.push(i)
   })
   const found: Array<{span: Span; exact: boolean} | undefined> = new Array(pointers.length)
+  /** Pointers without a position yet; with stopEarly the pass ends when none is left (descend returns `stopped`). */
+  let remaining = pointers.length
+  const stopped = -1
   /** Pointers below `node` that were not found resolve to `span` (their nearest existing ancestor). */
   const fallback = (node: Trie, span: Span): void => {
-    for (const i of node.ends) found[i] ??= {span, exact: false}
+    for (const i of node.ends) {
+      if (found[i] !== undefined) continue
+      found[i] = {span, exact: false}
+      remaining--
+    }
     if (node.children) for (const child of node.children.values()) fallback(child, span)
   }
   const descend = (pos: number, keyOffset: number, node: Trie): number => {
     const span: Span = {offset: pos, end: -1, keyOffset}
-    for (const i of node.ends) found[i] = {span, exact: true}
+    for (const i of node.ends) {
+      if (found[i] === undefined) remaining--
+      found[i] = {span, exact: true}
+    }
+    if (stopEarly && remaining === 0) return stopped
     const c = text.charCodeAt(pos)
     if (!node.children || (c !== 123 && c !== 91)) {
       span.end = skipValue(text, pos)
       if (node.children) for (const child of node.children.values()) fallback(child, span)
-      return span.end
+      return stopEarly && remaining === 0 ? stopped : span.end
     }
     const object = c === 123
     const close = object ? 125 : 93
@@ -249,13 +264,14 @@ export function locateAll(text: string, pointers: ReadonlyArray<readonly Pointer
       if (child) {
         seen.add(child)
         end = descend(at, memberKey, child)
+        if (end === stopped) return stopped
       } else end = skipValue(text, at)
       at = skipSpace(text, end)
       if (text.charCodeAt(at) === 44) at = skipSpace(text, at + 1)
     }
     span.end = Math.min(at + 1, text.length)
     for (const child of node.children.values()) if (!seen.has(child)) fallback(child, span)
-    return span.end
+    return stopEarly && remaining === 0 ? stopped : span.end
   }
   const start = skipSpace(text, 0)
   if (start < text.length) descend(start, -1, root)

@@ -163,6 +163,24 @@ describe('locateMany', () => {
   }, 60_000)
 })
 
+describe('locateMany with duplicate keys', () => {
+  it('gives the last occurrence of a duplicated key, as JSON.parse keeps it, and stops early only without duplicates', () => {
+    const text = '{\n  "a": 1,\n  "b": {"c": 2},\n  "a": {"d": 3}\n}'
+    const doc = parseJsonDocument(text)
+    expect(doc.problems.map((p) => p.code)).toEqual(['json-duplicate-key'])
+    const many = doc.locateMany([['a'], ['b', 'c'], ['a', 'd']], ['key', 'value', 'value'])
+    expect(many.map((p) => [p.line, p.column])).toEqual([
+      [4, 3],
+      [3, 14],
+      [4, 14],
+    ])
+    expect(many).toEqual([doc.locate(['a'], 'key'), doc.locate(['b', 'c']), doc.locate(['a', 'd'])])
+    // The same text without the duplicate: the first member is found without reading on.
+    const clean = parseJsonDocument('{\n  "a": 1,\n  "b": {"c": 2}\n}')
+    expect(clean.locateMany([['a']], ['key'])).toEqual([{line: 2, column: 3, offset: 4, exact: true}])
+  })
+})
+
 describe('LineIndex.positions', () => {
   it('gives what position gives for each offset, in any order, with \\n, \\r\\n and lone \\r line breaks', async () => {
     const {LineIndex} = await import('../../../src/core/json/document.js')
