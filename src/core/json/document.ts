@@ -203,6 +203,20 @@ export class LineIndex {
     // The next \n and \r at or after lineStart, and where the line after the next break starts (-1: none).
     let lf = text.indexOf('\n')
     let cr = text.indexOf('\r')
+    if (cr < 0) {
+      // Only \n breaks (most files): one native search per line.
+      for (let k = 0; k < order.length; k++) {
+        const i = order[k]!
+        const offset = offsets[i]!
+        while (lf >= 0 && lf < offset) {
+          line++
+          lineStart = lf + 1
+          lf = text.indexOf('\n', lineStart)
+        }
+        out[i] = {line, column: offset - lineStart + 1, offset}
+      }
+      return out
+    }
     let nextStart = nextLineStart(text, lf, cr)
     for (const i of order) {
       const offset = offsets[i]!

@@ -157,8 +157,9 @@ export class SwaggerModel {
     if (text === undefined) return true
     let known = this.held.get(name)
     if (known === undefined) {
-      this.escapes ??= text.includes('\\u')
-      this.held.set(name, (known = this.escapes || text.includes(name)))
+      // The name first: when it is there, the text need not be searched for escapes.
+      known = text.includes(name) || (this.escapes ??= text.includes('\\u'))
+      this.held.set(name, known)
     }
     return known
   }

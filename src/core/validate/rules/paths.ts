@@ -154,11 +154,19 @@ function checkTemplates(ctx: Parameters<RuleFamily['check']>[0], operations: rea
       } else if (!first) exact.set(key, op)
     }
     if (!ctx.on(R.partialDuplicate)) continue
-    // Only templates with the same number of segments and at least one variable can overlap.
-    const candidates = list.filter((entry) => entry.key.includes('{}'))
+    // Only templates with the same number of segments and at least one variable can overlap: candidates are
+    // grouped by segment count, in list order (a connector with hundreds of paths compares each with a few).
+    const candidates = new Map<number, typeof list>()
+    for (const entry of list) {
+      if (!entry.key.includes('{}')) continue
+      const group = candidates.get(entry.segments.length)
+      if (group) group.push(entry)
+      else candidates.set(entry.segments.length, [entry])
+    }
+    const none: typeof list = []
     for (const b of list) {
-      for (const a of candidates) {
-        if (a === b || a.segments.length !== b.segments.length || a.key === b.key) continue
+      for (const a of candidates.get(b.segments.length) ?? none) {
+        if (a === b || a.key === b.key) continue
         if (b.key.includes('{}') && a.index > b.index) continue
         let overlap = true
         for (let k = 0; k < a.segments.length && overlap; k++) {
