@@ -121,7 +121,7 @@ class Scanner {
       const pos = this.pos
       if (pos >= text.length) {
         if (state === State.Done) return
-        const open = this.stack.at(-1)
+        const open = this.top()
         if (!open) this.fatal(pos, 'the file is empty: expected a JSON value')
         const closer = open!.node.kind === 'object' ? '}' : ']'
         this.fatal(pos, `unexpected end of file: the ${open!.node.kind} opened at ${this.describe(open!.node.offset)} is not closed (expected '${closer}')`)
@@ -133,7 +133,7 @@ class Scanner {
           break
         }
         case State.Value: {
-          const frame = this.stack.at(-1)
+          const frame = this.top()
           if ((c === 93 || c === 125) && frame && frame.comma >= 0 && closerOf(frame) === c) {
             // `[1, 2,]` or `{"a": 1,}`: report the comma and close.
             this.error(frame.comma, `trailing comma before ${JSON.stringify(String.fromCharCode(c))} (remove it)`)
@@ -150,7 +150,7 @@ class Scanner {
           break
         }
         case State.Key: {
-          const frame = this.stack.at(-1)!
+          const frame = this.top()!
           if (c === 125) {
             if (frame.comma >= 0) this.error(frame.comma, 'trailing comma before "}" (remove it)')
             this.close(c)
@@ -172,7 +172,7 @@ class Scanner {
           break
         }
         case State.After: {
-          const frame = this.stack.at(-1)!
+          const frame = this.top()!
           const isObject = frame.node.kind === 'object'
           if (c === 44) {
             frame.comma = pos
@@ -185,7 +185,7 @@ class Scanner {
             state = this.stack.length === 0 ? State.Done : State.After
             break
           }
-          const parent = this.stack.at(-2)
+          const parent = this.stack[this.stack.length - 2]
           if ((c === 93 || c === 125) && parent && closerOf(parent) === c) {
             // `{"a": [1, 2 }`: the inner container was never closed; close it and let the parent take the bracket.
             const closer = isObject ? '}' : ']'
@@ -242,7 +242,7 @@ class Scanner {
       value = word === 'true' ? true : word === 'false' ? false : null
       node = {kind: 'literal', offset: start, end: this.pos, keyOffset: -1}
     } else {
-      const frame = this.stack.at(-1)
+      const frame = this.top()
       let message = `expected a value, found ${quote(text, start)}`
       if (c === 39) message = `strings must use double quotes, found ${quote(text, start)}`
       else if (frame && frame.comma >= 0 && (c === 93 || c === 125)) message = `expected a value after ',', found ${quote(text, start)}`
@@ -254,7 +254,7 @@ class Scanner {
 
   /** Adds a finished (scalar) or just-opened (container) value to its parent. */
   private attach(node: JsonNode, value: unknown): void {
-    const frame = this.stack.at(-1)
+    const frame = this.top()
     if (!frame) {
       this.root = node
       this.rootValue = value
@@ -353,6 +353,11 @@ class Scanner {
       break
     }
     this.pos = pos
+  }
+
+  /** The innermost open container (a plain index: Array.prototype.at is a builtin call in unoptimized code). */
+  private top(): Frame | undefined {
+    return this.stack[this.stack.length - 1]
   }
 
   private error(offset: number, message: string): void {
