@@ -25,7 +25,7 @@ export interface LoadConnectorOptions {
  */
 export async function loadConnector(dir: string, options: LoadConnectorOptions = {}): Promise<Connector> {
   const root = resolve(dir)
-  const names = options.files ? [...options.files] : listFiles(root, dir)
+  const names = options.files ?? listFiles(root, dir)
 
   const problems: LoadProblem[] = []
   const roles = assignFileRoles(names)
@@ -83,17 +83,17 @@ export async function loadConnector(dir: string, options: LoadConnectorOptions =
   }
 
   const iconName = fromSettings('icon') ?? roles.icon
-  if (iconName) connector.icon = {path: join(root, iconName), name: iconName, bytes: readBytes(root, iconName, dir)}
+  if (iconName) connector.icon = {path: join(root, iconName), name: iconName, bytes: readBytes(root, iconName)}
 
   const scriptName = fromSettings('script') ?? roles.script
   if (scriptName) {
-    const bytes = readBytes(root, scriptName, dir)
+    const bytes = readBytes(root, scriptName)
     const {text} = decode(bytes, scriptName, problems)
     connector.script = {path: join(root, scriptName), name: scriptName, text: stripBom(text)}
   }
 
   if (roles.readme) {
-    const bytes = readBytes(root, roles.readme, dir)
+    const bytes = readBytes(root, roles.readme)
     connector.readme = {path: join(root, roles.readme), name: roles.readme, text: stripBom(decode(bytes, roles.readme, problems).text)}
   }
 
@@ -127,14 +127,15 @@ function listFiles(root: string, dir: string): string[] {
  * A file of the connector folder. A file that was listed but cannot be read (removed since, no permission, a
  * folder by that name) is the user's to fix, not a bug: it ends the load with FILE_UNREADABLE, naming the file.
  */
-function readBytes(root: string, name: string, dir: string): Buffer {
+function readBytes(root: string, name: string): Buffer {
+  const path = join(root, name)
   try {
-    return readFileSync(join(root, name))
+    return readFileSync(path)
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message
-    throw new CcError(`Cannot read ${join(dir, name)} (${reason}).`, {
+    throw new CcError(`Cannot read ${path} (${reason}).`, {
       code: 'FILE_UNREADABLE',
-      file: join(root, name),
+      file: path,
       cause: error,
       suggestions: ['Check that the file exists and is readable, then run the command again.'],
     })
@@ -143,7 +144,7 @@ function readBytes(root: string, name: string, dir: string): Buffer {
 
 function readJsonFile<T>(root: string, name: string, problems: LoadProblem[], duplicates: boolean): ConnectorJsonFile<T> {
   const path = join(root, name)
-  const bytes = readBytes(root, name, root)
+  const bytes = readBytes(root, name)
   const {text, invalidEncoding} = decode(bytes, name, problems)
   const doc = parseJsonDocument(text, {duplicates})
   if (doc.bom) {
@@ -174,7 +175,7 @@ function readJsonFile<T>(root: string, name: string, problems: LoadProblem[], du
 
 async function readYamlFile<T>(root: string, name: string, problems: LoadProblem[]): Promise<ConnectorJsonFile<T>> {
   const path = join(root, name)
-  const bytes = readBytes(root, name, root)
+  const bytes = readBytes(root, name)
   const {text, invalidEncoding} = decode(bytes, name, problems)
   const {load} = await import('js-yaml')
   let value: unknown

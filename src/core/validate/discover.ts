@@ -33,8 +33,10 @@ function entries(dir: string): Entry[] {
   return list.map((e) => ({name: e.name, dir: e.isDirectory(), file: e.isFile()}))
 }
 
-function filesOf(list: readonly Entry[]): string[] {
-  return list.filter((e) => e.file).map((e) => e.name)
+/** The folder as a FoundConnector when its listing makes it a connector folder. */
+function asConnector(dir: string, list: readonly Entry[]): FoundConnector | undefined {
+  if (!isConnectorFolder(list.filter((e) => !e.dir).map((e) => e.name))) return undefined
+  return {dir, files: list.filter((e) => e.file).map((e) => e.name)}
 }
 
 /** Connector folders at or below `dir` (a connector folder's own subfolders are not searched). */
@@ -52,8 +54,9 @@ export async function findConnectors(dir: string): Promise<FoundConnector[]> {
     } catch {
       return
     }
-    if (isConnectorFolder(list.filter((e) => !e.dir).map((e) => e.name))) {
-      found.push({dir: current, files: filesOf(list)})
+    const connector = asConnector(current, list)
+    if (connector) {
+      found.push(connector)
       return
     }
     for (const entry of list.sort((a, b) => a.name.localeCompare(b.name))) {
@@ -87,11 +90,11 @@ export async function resolveConnectors(paths: readonly string[], cwd: string, p
     }
     if (info.isFile()) {
       const parent = dirname(absolute)
-      const list = entries(parent)
-      if (!isConnectorFolder(list.filter((e) => !e.dir).map((e) => e.name))) {
+      const connector = asConnector(parent, entries(parent))
+      if (!connector) {
         throw new UsageError(`${path} is a file, and its folder is not a connector folder.`, {code: 'NOT_A_CONNECTOR', suggestions: ['Pass the folder that holds apiDefinition.swagger.json.']})
       }
-      dirs.push({dir: parent, files: filesOf(list)})
+      dirs.push(connector)
       continue
     }
     const found = await findConnectors(absolute)
@@ -110,8 +113,8 @@ export async function resolveConnectors(paths: readonly string[], cwd: string, p
 
 async function defaultConnectors(cwd: string, project: ProjectFile | undefined): Promise<FoundConnector[]> {
   try {
-    const list = entries(cwd)
-    if (isConnectorFolder(list.filter((e) => !e.dir).map((e) => e.name))) return [{dir: cwd, files: filesOf(list)}]
+    const connector = asConnector(cwd, entries(cwd))
+    if (connector) return [connector]
   } catch {
     // an unreadable cwd is reported below as "nothing found"
   }

@@ -10,7 +10,6 @@ import type {ExitCodeValue} from '../exit-codes.js'
 import {displayPath} from '../fs/paths.js'
 import {packageRoot, runsCompiled} from '../fs/package-root.js'
 import type {ConnectorSettings} from './config.js'
-import type {FoundConnector} from './discover.js'
 import {checkConnector} from './engine.js'
 import type {Finding, Profile, RuleLevel} from './types.js'
 import type {ConnectorValidation, Counts} from './validate.js'
@@ -96,7 +95,7 @@ export function count(findings: readonly Finding[]): Counts {
  * thread waits for another to hand it work. Results come back in the order of `dirs`.
  */
 export async function validateInWorkers(
-  dirs: ReadonlyArray<Pick<FoundConnector, 'dir'> & Partial<FoundConnector>>,
+  dirs: ReadonlyArray<{dir: string; files?: string[]}>,
   settingsOf: (dir: string) => ConnectorSettings & {profile: Profile},
   cwd: string,
   threads: number,

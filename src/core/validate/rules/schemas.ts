@@ -373,35 +373,34 @@ function checkEnumValues(ctx: RuleContext, n: Node): void {
 
 function checkSchema(ctx: RuleContext, model: SwaggerModel, visit: SchemaVisit, usage: Map<string, {input: boolean; output: boolean}> | undefined): void {
   const node = visit.schema
-  const n = visit
   const file = 'apiDefinition' as const
   const required = node.required
   if (Array.isArray(required)) {
-    if (required.length === 0) ctx.report(R.requiredDefined, {file, path: at(n, 'required')}, '"required" is empty', {msCode: 'RequiredPropertyArrayEmpty', fix: 'Remove "required".'})
+    if (required.length === 0) ctx.report(R.requiredDefined, {file, path: at(visit, 'required')}, '"required" is empty', {msCode: 'RequiredPropertyArrayEmpty', fix: 'Remove "required".'})
     if (typeof node.type === 'string' && node.type !== 'object') {
-      ctx.report(R.requiredDefined, {file, path: at(n, 'required')}, `"required" on a ${node.type} schema has no effect`, {msCode: 'RequiredPropertyNotOnObject'})
+      ctx.report(R.requiredDefined, {file, path: at(visit, 'required')}, `"required" on a ${node.type} schema has no effect`, {msCode: 'RequiredPropertyNotOnObject'})
     } else if (isObj(node.properties) && node.allOf === undefined) {
       const properties = node.properties
       for (let i = 0; i < required.length; i++) {
         const name: unknown = required[i]
         if (typeof name === 'string' && !(name in properties)) {
-          ctx.report(R.requiredDefined, {file, path: at(n, 'required', i)}, `required property ${JSON.stringify(name)} is not defined in "properties"`)
+          ctx.report(R.requiredDefined, {file, path: at(visit, 'required', i)}, `required property ${JSON.stringify(name)} is not defined in "properties"`)
         }
       }
     }
   }
   if (node.type === 'file' && !(visit.root && visit.role === 'output')) {
-    ctx.report(R.fileType, {file, path: at(n, 'type')}, '"type": "file" is only allowed as the root schema of a response (or on a formData parameter)', {fix: 'Use "type": "string", "format": "binary".'})
+    ctx.report(R.fileType, {file, path: at(visit, 'type')}, '"type": "file" is only allowed as the root schema of a response (or on a formData parameter)', {fix: 'Use "type": "string", "format": "binary".'})
   }
   if (node.format === 'binary' && node.type === 'string' && visit.role === 'input' && !visit.root) {
-    ctx.report(R.stringBinary, {file, path: at(n, 'format')}, 'string/binary inside a request body: binary content must be the whole body (or a formData file)')
+    ctx.report(R.stringBinary, {file, path: at(visit, 'format')}, 'string/binary inside a request body: binary content must be the whole body (or a formData file)')
   }
   if (typeof node.discriminator === 'string') {
     const name = node.discriminator
     const property = isObj(node.properties) ? model.deref(node.properties[name]) : undefined
     const req = Array.isArray(node.required) && node.required.includes(name)
     if (!property || property.type !== 'string' || !req) {
-      ctx.report(R.discriminator, {file, path: at(n, 'discriminator')}, `discriminator ${JSON.stringify(name)} must name a required string property of this schema`)
+      ctx.report(R.discriminator, {file, path: at(visit, 'discriminator')}, `discriminator ${JSON.stringify(name)} must name a required string property of this schema`)
     }
   }
   if (usage && Array.isArray(required) && isObj(node.properties)) {
@@ -410,7 +409,7 @@ function checkSchema(ctx: RuleContext, model: SwaggerModel, visit: SchemaVisit, 
       for (const name of required) {
         const property = typeof name === 'string' ? (node.properties as Obj)[name] : undefined
         if (isObj(property) && property.readOnly === true) {
-          ctx.report(R.readonlyRequiredInput, {file, path: at(n, 'properties', name as string, 'readOnly')}, `property ${JSON.stringify(name)} is read-only and required in a request body`, {
+          ctx.report(R.readonlyRequiredInput, {file, path: at(visit, 'properties', name as string, 'readOnly')}, `property ${JSON.stringify(name)} is read-only and required in a request body`, {
             fix: 'Drop "readOnly", or remove it from "required".',
           })
         }
